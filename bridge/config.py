@@ -1,0 +1,185 @@
+"""Settings from environment variables, optionally from a file of the same variables.
+
+Validated with marshmallow at start-up: a bad value stops start-up with one line naming the key
+and the problem (`ConfigError`). Environment variables win over the file (`BRIDGE_CONFIG`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+from marshmallow import Schema, ValidationError, validate
+from marshmallow import fields as mf
+
+DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
+_UNIT_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, None: 1}
+
+
+class ConfigError(Exception):
+    """A setting is missing or wrong; str() is one line naming the key and the problem."""
+
+
+def parse_duration(text: str) -> float:
+    """'10s', '1m', '250ms', '6h' or a bare number of seconds → seconds."""
+    match = DURATION_RE.match(text)
+    if not match:
+        raise ValueError(f"{text!r} is not a duration like 10s, 1m, 6h")
+    return float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+
+
+class Ladder(mf.Field):
+    """A comma-separated list of increasing durations: the retry ladder."""
+
+    def _deserialize(self, value, attr, data, **kwargs) -> tuple[float, ...]:
+        try:
+            steps = tuple(parse_duration(part) for part in str(value).split(",") if part.strip())
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from exc
+        if not steps:
+            raise ValidationError("needs at least one delay")
+        if any(b < a for a, b in zip(steps, steps[1:], strict=False)):
+            raise ValidationError("delays must not decrease")
+        return steps
+
+
+class Duration(mf.Field):
+    def _deserialize(self, value, attr, data, **kwargs) -> float:
+        try:
+            return parse_duration(str(value))
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from exc
+
+
+def _url_with_scheme(*schemes: str):
+    def check(value: str) -> None:
+        scheme = value.split(":", 1)[0].lower()
+        if not any(scheme == s or scheme.startswith(s + "+") for s in schemes):
+            raise ValidationError(f"must start with one of {', '.join(s + ':' for s in schemes)}")
+
+    return check
+
+
+class SettingsSchema(Schema):
+    BRIDGE_HOME = mf.String(load_default=".bridge")
+    BRIDGE_DATABASE_URL = mf.String(
+        load_default=None, allow_none=True, validate=_url_with_scheme("sqlite", "postgresql")
+    )
+    BRIDGE_BROKER_URL = mf.String(
+        load_default=None, allow_none=True, validate=_url_with_scheme("embedded", "amqp", "pyamqp", "memory")
+    )
+    BRIDGE_SECRET_KEY = mf.String(load_default=None, allow_none=True)
+    BRIDGE_NAMESPACE = mf.String(
+        load_default="bridge",
+        validate=validate.Regexp(r"^[a-z][a-z0-9_-]{0,31}$", error="lowercase letters, digits, - and _ only"),
+    )
+    XERO_WEBHOOK_KEY = mf.String(load_default=None, allow_none=True)
+    BRIDGE_ODOO_WEBHOOK_TOKEN = mf.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(min=16, error="must be at least 16 characters"),
+    )
+    BRIDGE_ODOO_WEBHOOK_SECRET = mf.String(load_default=None, allow_none=True)
+    BRIDGE_MAX_BODY_BYTES = mf.Integer(load_default=1_048_576, validate=validate.Range(min=1024))
+    BRIDGE_PUBLISH_TIMEOUT = Duration(load_default=2.0)
+    BRIDGE_RETRY_LADDER = Ladder(load_default=(10.0, 60.0, 600.0, 3600.0, 21600.0))
+    BRIDGE_DELIVERY_LIMIT = mf.Integer(load_default=10, validate=validate.Range(min=1, max=1000))
+    BRIDGE_PREFETCH = mf.Integer(load_default=50, validate=validate.Range(min=1, max=10_000))
+    BRIDGE_LEASE_SECONDS = Duration(load_default=120.0)
+    BRIDGE_TENANT_CACHE_SECONDS = Duration(load_default=10.0)
+    BRIDGE_LOG_LEVEL = mf.String(
+        load_default="INFO", validate=validate.OneOf(("DEBUG", "INFO", "WARNING", "ERROR"))
+    )
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    database_url: str
+    broker_url: str
+    secret_key: str | None = field(repr=False)
+    xero_webhook_key: str | None = field(repr=False)
+    odoo_webhook_token: str | None = field(repr=False)
+    odoo_webhook_secret: str | None = field(repr=False)
+    max_body_bytes: int = 1_048_576
+    publish_timeout: float = 2.0
+    retry_ladder: tuple[float, ...] = (10, 60, 600, 3600, 21600)
+    delivery_limit: int = 10
+    prefetch: int = 50
+    lease_seconds: float = 120
+    tenant_cache_seconds: float = 10
+    log_level: str = "INFO"
+    namespace: str = "bridge"
+
+    @property
+    def embedded_broker(self) -> bool:
+        return self.broker_url.startswith(("embedded", "memory"))
+
+    def secrets(self) -> list[str]:
+        """Values that must never reach a log line or an error message."""
+        values = (self.secret_key, self.xero_webhook_key, self.odoo_webhook_token, self.odoo_webhook_secret)
+        return [v for v in values if v]
+
+    def replace(self, **changes: object) -> Settings:
+        current = {f.name: getattr(self, f.name) for f in fields(self)}
+        current.update(changes)
+        return Settings(**current)
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """KEY=VALUE lines; blank lines and # comments ignored; optional quotes stripped."""
+    values: dict[str, str] = {}
+    for number, raw in enumerate(path.read_text().splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if "=" not in line:
+            raise ConfigError(f"{path}:{number}: expected KEY=VALUE")
+        key, value = (part.strip() for part in line.split("=", 1))
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        values[key.removeprefix("export ").strip()] = value
+    return values
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Read, validate and resolve the settings; raise ConfigError with one line on the first problem."""
+    environ = os.environ if environ is None else environ
+    raw: dict[str, str] = {}
+    config_file = environ.get("BRIDGE_CONFIG")
+    if config_file:
+        path = Path(config_file)
+        if not path.is_file():
+            raise ConfigError(f"BRIDGE_CONFIG: no such file {config_file}")
+        raw.update(read_env_file(path))
+    known = set(SettingsSchema().fields)
+    raw.update({k: v for k, v in environ.items() if k in known})
+    raw = {k: v for k, v in raw.items() if k in known and v != ""}
+    try:
+        data = SettingsSchema().load(raw)
+    except ValidationError as exc:
+        key, problems = sorted(exc.normalized_messages().items())[0]
+        problem = problems[0] if isinstance(problems, list) else problems
+        raise ConfigError(f"{key}: {problem}") from None
+    home = Path(data["BRIDGE_HOME"])
+    return Settings(
+        home=home,
+        database_url=data["BRIDGE_DATABASE_URL"] or f"sqlite:///{(home / 'bridge.db').resolve()}",
+        broker_url=data["BRIDGE_BROKER_URL"] or f"embedded+sqlite:///{(home / 'broker.db').resolve()}",
+        secret_key=data["BRIDGE_SECRET_KEY"],
+        xero_webhook_key=data["XERO_WEBHOOK_KEY"],
+        odoo_webhook_token=data["BRIDGE_ODOO_WEBHOOK_TOKEN"],
+        odoo_webhook_secret=data["BRIDGE_ODOO_WEBHOOK_SECRET"],
+        max_body_bytes=data["BRIDGE_MAX_BODY_BYTES"],
+        publish_timeout=data["BRIDGE_PUBLISH_TIMEOUT"],
+        retry_ladder=data["BRIDGE_RETRY_LADDER"],
+        delivery_limit=data["BRIDGE_DELIVERY_LIMIT"],
+        prefetch=data["BRIDGE_PREFETCH"],
+        lease_seconds=data["BRIDGE_LEASE_SECONDS"],
+        tenant_cache_seconds=data["BRIDGE_TENANT_CACHE_SECONDS"],
+        log_level=data["BRIDGE_LOG_LEVEL"],
+        namespace=data["BRIDGE_NAMESPACE"],
+    )

@@ -1,0 +1,65 @@
+"""The dedupe ledger: an event whose effect is committed is never applied again."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from bridge.store.models import InboxEntry, utcnow
+from bridge.store.upsert import insert_for
+
+
+@dataclass(frozen=True)
+class Claim:
+    duplicate: bool
+    attempts: int
+
+
+def claim(session: Session, dedupe_key: str, event_id: str) -> Claim:
+    """Start an attempt at an event: a duplicate if its effect is already done, else count the attempt.
+
+    Committed before the effect is applied, so attempts survive a crash (poison detection).
+    """
+    stmt = insert_for(session, InboxEntry).values(
+        dedupe_key=dedupe_key,
+        event_id=event_id,
+        status="processing",
+        attempts=1,
+        first_seen=utcnow(),
+        updated_at=utcnow(),
+    )
+    inserted = session.execute(stmt.on_conflict_do_nothing(index_elements=["dedupe_key"])).rowcount
+    if inserted:
+        return Claim(duplicate=False, attempts=1)
+    entry = session.execute(
+        select(InboxEntry).where(InboxEntry.dedupe_key == dedupe_key).with_for_update()
+    ).scalar_one()
+    if entry.status == "done":
+        return Claim(duplicate=True, attempts=entry.attempts)
+    entry.attempts += 1
+    entry.status = "processing"
+    return Claim(duplicate=False, attempts=entry.attempts)
+
+
+def is_done(session: Session, dedupe_key: str) -> bool:
+    status = session.execute(select(InboxEntry.status).where(InboxEntry.dedupe_key == dedupe_key)).scalar()
+    return status == "done"
+
+
+def mark(session: Session, dedupe_key: str, status: str) -> None:
+    session.execute(
+        update(InboxEntry)
+        .where(InboxEntry.dedupe_key == dedupe_key)
+        .values(status=status, updated_at=utcnow())
+    )
+
+
+def reset(session: Session, dedupe_key: str) -> None:
+    """Forget the attempts of an event an operator replays, so it gets a fresh delivery budget."""
+    session.execute(
+        update(InboxEntry)
+        .where(InboxEntry.dedupe_key == dedupe_key, InboxEntry.status != "done")
+        .values(attempts=0, status="failed", updated_at=utcnow())
+    )

@@ -1,0 +1,46 @@
+"""Turning verified webhook bodies into published events (or kept, unrouted ones)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from bridge.broker.publisher import Outgoing, Publisher
+from bridge.events import Event
+from bridge.metrics import EVENTS_PUBLISHED, EVENTS_UNROUTED
+from bridge.store import Database
+from bridge.store import unrouted as unrouted_store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Batch:
+    source: str
+    events: list[Event] = field(default_factory=list)
+    unrouted: list[tuple[dict, str | None, int | None]] = field(default_factory=list)
+
+
+def outgoing(event: Event) -> Outgoing:
+    return Outgoing(
+        routing_key=event.routing_key,
+        body=event.to_dict(),
+        message_id=event.event_id,
+        correlation_id=event.correlation_id,
+    )
+
+
+def accept(batch: Batch, publisher: Publisher, db: Database) -> None:
+    """Publish every routed event with one confirm wait, then keep the unrouted ones.
+
+    Raises PublishError (or a store error) when anything could not be made durable: the caller
+    answers 503 and the sender delivers the whole batch again.
+    """
+    publisher.publish([outgoing(e) for e in batch.events])
+    EVENTS_PUBLISHED.labels(batch.source).inc(len(batch.events))
+    if batch.unrouted:
+        with db.session() as session:
+            for body, tenant_id, company_id in batch.unrouted:
+                unrouted_store.keep(session, batch.source, body, tenant_id=tenant_id, company_id=company_id)
+        EVENTS_UNROUTED.labels(batch.source).inc(len(batch.unrouted))
+        log.info("kept %d %s event(s) that no connection maps", len(batch.unrouted), batch.source)
