@@ -35,8 +35,6 @@ ENTITIES: dict[str, Entity] = {
         Entity("attachment", "documents", "Attachment", "ir.attachment"),
         Entity("payment", "payments", "Payment", "account.payment"),
         Entity("allocation", "payments", "Allocation", None),
-        # Test-only entity, routed like any other; used by the spine's own tests.
-        Entity("probe", "probes", "Probe", "x_bridge.probe"),
     )
 }
 
@@ -61,7 +59,6 @@ ODOO_MODEL_ENTITY = {
     "account.move": "invoice",
     "ir.attachment": "attachment",
     "account.payment": "payment",
-    "x_bridge.probe": "probe",
 }
 
 # account.move is one model for several Xero entities; its move_type says which (odoo-facts §3.10).

@@ -52,3 +52,4 @@ def configure_logging(level: str, secrets: list[str]) -> None:
     handler._bridge = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(level)
+    logging.getLogger("alembic").setLevel(max(logging.WARNING, root.level))

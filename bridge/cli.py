@@ -1,0 +1,170 @@
+"""`bridge`: the command line that wires the pieces together (web, worker, mismatch log, …)."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import signal
+import sys
+import threading
+
+import click
+
+from bridge.cli_common import runtime_or_exit, safe_url
+
+log = logging.getLogger("bridge")
+
+
+def load_registry(spec: str | None):
+    """The translators to run: the shipped ones, or `module:factory` (BRIDGE_TRANSLATORS) for extensions."""
+    if not spec:
+        from consumers.registry import default_registry
+
+        return default_registry()
+    module_name, _, attribute = spec.partition(":")
+    factory = getattr(importlib.import_module(module_name), attribute or "registry")
+    return factory()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Keeps Xero and Odoo in sync, both ways, within seconds."""
+
+
+# ---------------------------------------------------------------------------------- services
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+def web(host: str, port: int) -> None:
+    """Serve the webhook ingest app (development server; production: gunicorn -c deploy/gunicorn.conf.py)."""
+    from werkzeug.serving import run_simple
+
+    from webhooks.app import create_app
+
+    runtime = runtime_or_exit()
+    run_simple(host, port, create_app(runtime=runtime), threaded=True)
+
+
+@main.command()
+@click.option(
+    "--translators", envvar="BRIDGE_TRANSLATORS", default=None, help="module:factory of a translator registry"
+)
+def worker(translators: str | None) -> None:
+    """Consume events and apply them to the other system."""
+    from consumers.worker import Worker
+
+    runtime = runtime_or_exit()
+    consumer = Worker(runtime, load_registry(translators))
+    signal.signal(signal.SIGTERM, lambda *_: consumer.stop())
+    try:
+        consumer.run()
+    except KeyboardInterrupt:
+        consumer.stop()
+    finally:
+        runtime.close()
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--translators", envvar="BRIDGE_TRANSLATORS", default=None)
+def run(host: str, port: int, translators: str | None) -> None:
+    """Web app and worker in one process: the embedded default for one machine."""
+    from werkzeug.serving import make_server
+
+    from consumers.worker import Worker
+    from webhooks.app import create_app
+
+    runtime = runtime_or_exit()
+    server = make_server(host, port, create_app(runtime=runtime), threaded=True)
+    threading.Thread(target=server.serve_forever, name="web", daemon=True).start()
+    consumer = Worker(runtime, load_registry(translators))
+    settings = runtime.settings
+    click.echo(f"bridge listening on http://{host}:{server.port}")
+    click.echo(f"  Xero webhooks: http://{host}:{server.port}/webhooks/xero")
+    click.echo(f"  Odoo webhooks: http://{host}:{server.port}/webhooks/odoo/<BRIDGE_ODOO_WEBHOOK_TOKEN>")
+    click.echo(f"  store: {safe_url(settings.database_url)}   broker: {safe_url(settings.broker_url)}")
+    signal.signal(signal.SIGTERM, lambda *_: consumer.stop())
+    try:
+        consumer.run()
+    except KeyboardInterrupt:
+        consumer.stop()
+    finally:
+        server.shutdown()
+        runtime.close()
+
+
+# ---------------------------------------------------------------------------------- store
+
+
+@main.group()
+def db() -> None:
+    """The bridge's own database."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Apply schema migrations (every service also does this at start)."""
+    runtime = runtime_or_exit()
+    click.echo(f"schema of {safe_url(runtime.settings.database_url)} is current")
+    runtime.close()
+
+
+@main.group()
+def connection() -> None:
+    """Which Xero organisation is kept in sync with which Odoo company."""
+
+
+@connection.command("add")
+@click.argument("name")
+@click.option("--xero-tenant", "tenant", required=True, help="Xero tenant id")
+@click.option("--odoo-company", "company", required=True, type=int, help="Odoo res.company id")
+@click.option("--id", "connection_id", default=None)
+def connection_add(name: str, tenant: str, company: int, connection_id: str | None) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    from bridge.store import connections
+
+    runtime = runtime_or_exit()
+    try:
+        with runtime.db.session() as session:
+            added = connections.add(session, name, tenant, company, id=connection_id)
+            click.echo(f"connection {added.id}: Xero {tenant} ⇄ Odoo company {company}")
+    except IntegrityError:
+        click.echo("that id, tenant or company is already in a connection", err=True)
+        sys.exit(1)
+    finally:
+        runtime.close()
+
+
+@connection.command("list")
+def connection_list() -> None:
+    from bridge.store import connections
+
+    runtime = runtime_or_exit()
+    with runtime.db.session() as session:
+        rows = connections.all_connections(session)
+        for row in rows:
+            click.echo(
+                f"{row.id:<20} {row.status:<18} Xero {row.xero_tenant_id} ⇄ Odoo company {row.odoo_company_id}"
+            )
+        if not rows:
+            click.echo("no connections yet: bridge connection add NAME --xero-tenant ID --odoo-company ID")
+    runtime.close()
+
+
+# ---------------------------------------------------------------------------------- mismatch log
+
+from bridge.mismatch_cli import mismatch  # noqa: E402 - registered below, kept in its own module
+
+main.add_command(mismatch)
+
+from bridge.status_cli import status  # noqa: E402
+
+main.add_command(status)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
