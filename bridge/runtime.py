@@ -43,7 +43,17 @@ class Runtime:
 
     def check_broker(self) -> None:
         with self.broker_connection() as connection:
-            connection.ensure_connection(max_retries=1, timeout=self.settings.publish_timeout)
+            connection.ensure_connection(
+                max_retries=0, interval_start=0, timeout=self.settings.publish_timeout
+            )
+
+    def declare_topology(self) -> None:
+        """Declare exchanges, queues and bindings now (publishers and consumers also do on connect)."""
+        with self.broker_connection() as connection:
+            connection.ensure_connection(
+                max_retries=0, interval_start=0, timeout=self.settings.publish_timeout
+            )
+            self.topology.declare(connection.channel())
 
     def close(self) -> None:
         if not self._closed:

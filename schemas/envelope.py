@@ -51,7 +51,7 @@ class XeroWebhookEventSchema(Schema):
     eventCategory = fields.String(required=True)
     tenantId = fields.String(required=True, validate=validate.Length(min=1, max=64))
     tenantType = fields.String(required=True)
-    data = fields.Dict(load_default=None, allow_none=True)
+    data = fields.Dict(allow_none=True)  # only CREDITNOTE events carry it
 
     class Meta:
         unknown = "include"

@@ -48,6 +48,12 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             response.headers["Allow"] = ", ".join(exc.valid_methods)
         return response
 
+    try:
+        runtime.declare_topology()
+    except Exception as exc:  # noqa: BLE001 - the broker may come later; /readyz says so meanwhile
+        log.warning(
+            "broker not reachable at start (%s); will declare queues on first publish", type(exc).__name__
+        )
     if not runtime.settings.xero_webhook_key:
         log.warning("XERO_WEBHOOK_KEY is not set: Xero webhooks will be refused")
     if not runtime.settings.odoo_webhook_token:

@@ -61,9 +61,11 @@ def _receive(token: str | None) -> Response:
         return problem(400, str(exc))
     items = parsed if isinstance(parsed, list) else [parsed]
     try:
-        bodies = [_BODY.load(item) for item in items]
+        for item in items:
+            _BODY.load(item)  # validates; the payload itself is kept verbatim
     except ValidationError as exc:
         return problem(400, "not an Odoo webhook body (needs _model and _id)", exc.normalized_messages())
+    bodies: list[dict] = items
     unsynced = sorted({b["_model"] for b in bodies if odoo_entity(b["_model"], b) is None})
     if unsynced:
         return problem(422, f"the bridge does not sync {', '.join(unsynced)}")

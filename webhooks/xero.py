@@ -40,7 +40,8 @@ def receive() -> Response:
         WEBHOOK_REQUESTS.labels("xero", "415").inc()
         return problem(415, f"expected application/json, got {request.mimetype or 'no content type'}")
     try:
-        body = _BODY.load(parse_json(raw))
+        parsed = parse_json(raw)
+        _BODY.load(parsed)  # validates; events are kept verbatim
     except MalformedBody as exc:
         WEBHOOK_REQUESTS.labels("xero", "400").inc()
         return problem(400, str(exc))
@@ -49,7 +50,7 @@ def receive() -> Response:
         return problem(400, "not a Xero webhook body", exc.normalized_messages())
     received = now()
     batch = Batch("xero")
-    for item in body["events"]:
+    for item in parsed["events"]:
         connection = bridge.directory.for_tenant(item["tenantId"])
         event = from_xero_webhook(item, connection, received) if connection else None
         if event is None:

@@ -72,7 +72,7 @@ class _Link:
 
     def __init__(self, url: str, topology: Topology, timeout: float, transport_options: dict) -> None:
         self.connection = Connection(url, connect_timeout=timeout, transport_options=transport_options)
-        self.connection.ensure_connection(max_retries=1, timeout=timeout)
+        self.connection.ensure_connection(max_retries=0, interval_start=0, timeout=timeout)
         self.channel = self.connection.channel()
         topology.declare(self.channel)
         self.confirms = self.connection.transport.driver_type == "amqp"
