@@ -1,0 +1,266 @@
+"""Flask app factory and the request pipeline of the Accounting API:
+
+faults(before) → bearer token (401) → tenant (403) → rate limits (429) → [concurrency slot: latency →
+route → scope (403) → Idempotency-Key → OpenAPI request check (400) → handler → webhooks → OpenAPI
+response check] → limit headers → faults(after)."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import socket
+import time
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from flask import Flask, Response, g, request
+
+from . import idempotency, scopes
+from .errors import (
+    forbidden,
+    json_response,
+    not_found,
+    too_many_requests,
+    unauthorized,
+    validation_exception,
+)
+from .identity import identity_blueprint
+from .resources.base import BadRequest, Ctx
+
+if TYPE_CHECKING:
+    from .sandbox import XeroSandbox
+
+log = logging.getLogger(__name__)
+API_PREFIX = "/api.xro/2.0"
+
+
+def _drop_connection() -> Response:
+    """Closes the socket without an answer; werkzeug's later write fails and is ignored."""
+    sock = request.environ.get("werkzeug.socket")
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+    return Response(b"", status=200)
+
+
+def create_app(sb: XeroSandbox) -> Flask:
+    app = Flask("xero_sandbox")
+    app.config["MAX_CONTENT_LENGTH"] = 64 * 1024 * 1024
+    app.register_blueprint(identity_blueprint(sb.identity, sb.auto_approve))
+
+    @app.before_request
+    def faults_before() -> Response | None:
+        g.faulted = False
+        fired = sb.faults.take(request.method, request.path, "before")
+        g.latency = sum(f.delay for f in fired if f.kind == "latency")
+        for fault in fired:
+            if fault.kind in ("drop", "status"):
+                g.faulted = True
+                if fault.kind == "drop":
+                    return _drop_connection()
+                return Response(fault.body, status=fault.status, mimetype="text/plain")
+        if g.latency and not request.path.startswith(API_PREFIX):
+            time.sleep(g.latency)
+        return None
+
+    @app.after_request
+    def faults_after(resp: Response) -> Response:
+        if getattr(g, "faulted", False):
+            return resp
+        fired = sb.faults.take(request.method, request.path, "after")
+        for fault in fired:
+            if fault.kind == "latency":
+                time.sleep(fault.delay)
+        for fault in fired:
+            if fault.kind == "drop":
+                return _drop_connection()
+            if fault.kind == "status":
+                return Response(fault.body, status=fault.status, mimetype="text/plain")
+        return resp
+
+    @app.route("/connections", methods=["GET"])
+    @app.route("/Connections", methods=["GET"])
+    def list_connections() -> Response:
+        tok, detail = sb.identity.authenticate(request.headers.get("Authorization"))
+        if tok is None:
+            return unauthorized(detail or "AuthenticationUnsuccessful")
+        problem = _check_request(sb, "identity", "/Connections")
+        if problem is not None:
+            return problem
+        resp = json_response(sb.identity.connections_for(tok, request.args.get("authEventId")))
+        _check_response(sb, "identity", "/Connections", resp)
+        return resp
+
+    @app.route("/connections/<connection_id>", methods=["DELETE"])
+    @app.route("/Connections/<connection_id>", methods=["DELETE"])
+    def delete_connection(connection_id: str) -> Response:
+        tok, detail = sb.identity.authenticate(request.headers.get("Authorization"))
+        if tok is None:
+            return unauthorized(detail or "AuthenticationUnsuccessful")
+        spec_path = f"/Connections/{connection_id}"
+        problem = _check_request(sb, "identity", spec_path)
+        if problem is not None:
+            return problem
+        resp = Response(status=204) if sb.identity.disconnect(tok, connection_id) else not_found()
+        _check_response(sb, "identity", spec_path, resp)
+        return resp
+
+    @app.route(API_PREFIX + "/<path:rest>", methods=["GET", "PUT", "POST", "DELETE", "PATCH"])
+    def accounting(rest: str) -> Response:
+        return _accounting(sb, "/" + rest)
+
+    return app
+
+
+def _check_request(sb: XeroSandbox, which: str, spec_path: str) -> Response | None:
+    if sb.validator is None:
+        return None
+    content_type = request.content_type or ""
+    if "/Attachments/" in spec_path:
+        content_type = "application/octet-stream"  # the spec declares only this type for uploads
+    errors = sb.validator.request_errors(
+        which, request.method, spec_path, request.args, request.headers, request.get_data(), content_type
+    )
+    if not errors:
+        return None
+    message = "The request does not match Xero's OpenAPI description: " + "; ".join(errors)
+    return validation_exception([{"ValidationErrors": [{"Message": e} for e in errors]}], message)
+
+
+def _check_response(sb: XeroSandbox, which: str, spec_path: str, resp: Response) -> None:
+    if sb.validator is None:
+        return
+    content_type = request.content_type or ""
+    if "/Attachments/" in spec_path:
+        content_type = "application/octet-stream"
+    response_type = resp.mimetype or ""
+    if "/Attachments/" in spec_path and response_type != "application/json":
+        response_type = "application/octet-stream"  # the spec declares only this type for downloads
+    errors = sb.validator.response_errors(
+        which,
+        request.method,
+        spec_path,
+        request.args,
+        request.headers,
+        request.get_data(),
+        content_type,
+        resp.status_code,
+        resp.get_data(),
+        response_type,
+        resp.headers,
+    )
+    for err in errors:
+        sb.record_violation(f"{request.method} {spec_path} → {resp.status_code}: {err}")
+
+
+def _accounting(sb: XeroSandbox, path: str) -> Response:
+    spec_path = API_PREFIX + path
+    tok, detail = sb.identity.authenticate(request.headers.get("Authorization"))
+    if tok is None:
+        return unauthorized(detail or "AuthenticationUnsuccessful")
+    tenant_id = sb.identity.tenant_for(tok, request.headers.get("xero-tenant-id"))
+    if tenant_id is None:
+        return forbidden("AuthenticationUnsuccessful")
+    decision = sb.limiter.acquire(tenant_id)
+    if not decision.allowed:
+        resp = too_many_requests(decision.problem or "minute", decision.retry_after)
+        resp.headers.update(decision.headers or {})
+        return resp
+    try:
+        resp = _within_slot(sb, tok, tenant_id, path, spec_path)
+    finally:
+        sb.limiter.release(tenant_id)
+    resp.headers.update(decision.headers or {})
+    resp.headers["Xero-Correlation-Id"] = str(uuid.uuid4())
+    return resp
+
+
+def _within_slot(sb: XeroSandbox, tok: Any, tenant_id: str, path: str, spec_path: str) -> Response:
+    if getattr(g, "latency", 0):
+        time.sleep(g.latency)
+    route, params, known = sb.router.match(request.method, path)
+    if route is None:
+        if known or sb.validator is None or _in_spec(sb, spec_path):
+            return Response(
+                f"The Xero sandbox does not implement {request.method} {API_PREFIX}{path}",
+                status=501,
+                mimetype="text/plain",
+            )
+        return not_found()
+    if not scopes.allowed(route.family, request.method, tok.grant.scopes):
+        return forbidden("AuthorizationUnsuccessful")
+
+    key = request.headers.get("Idempotency-Key")
+    use_key = bool(key) and request.method in idempotency.METHODS
+    if use_key:
+        assert key is not None
+        if len(key) > idempotency.MAX_KEY_LENGTH:
+            return validation_exception(
+                [{"ValidationErrors": [{"Message": "Idempotency-Key must be at most 128 characters."}]}],
+                "Idempotency-Key must be at most 128 characters.",
+            )
+        fp = idempotency.fingerprint(request.method, request.full_path, tenant_id, request.get_data())
+        state, stored = sb.idempotency.begin(key, fp)
+        if state == "mismatch":
+            message = f"The Idempotency-Key {key} is used with a different request."
+            return validation_exception([{"ValidationErrors": [{"Message": message}]}], message)
+        if state == "replay" and stored is not None:
+            return Response(
+                stored.body, status=stored.status, mimetype=stored.content_type, headers=stored.headers
+            )
+    try:
+        resp = _handle(sb, route, params, tenant_id, path, spec_path)
+    except BaseException:
+        if use_key:
+            sb.idempotency.abandon(key or "")
+        raise
+    if use_key:
+        extra = {k: v for k, v in resp.headers.items() if k.lower() in ("location",)}
+        sb.idempotency.finish(
+            key or "",
+            idempotency.StoredResponse(
+                resp.status_code, resp.get_data(), resp.mimetype or "application/json", extra
+            ),
+        )
+    return resp
+
+
+def _in_spec(sb: XeroSandbox, spec_path: str) -> bool:
+    from .spec import _match_path, load_document
+
+    assert sb.validator is not None
+    doc = load_document(str(sb.validator.spec_dir / "xero_accounting.yaml"))
+    return _match_path(doc, request.method, spec_path) is not None
+
+
+def _handle(
+    sb: XeroSandbox, route: Any, params: dict[str, str], tenant_id: str, path: str, spec_path: str
+) -> Response:
+    problem = _check_request(sb, "accounting", spec_path)
+    if problem is not None:
+        return problem
+    ctx = Ctx(
+        org=sb.orgs[tenant_id],
+        tenant_id=tenant_id,
+        method=request.method,
+        path=path,
+        args=request.args,
+        headers=request.headers,
+        body=request.get_data(),
+        content_type=request.content_type or "",
+        clock=sb.clock,
+        api_base=sb.resource_base_url,
+        publish=sb.webhooks.publish,
+    )
+    try:
+        resp = route.handler(ctx, **params)
+    except BadRequest as exc:
+        resp = exc.response
+    except Exception:
+        log.exception("sandbox handler failed: %s %s", request.method, path)
+        sb.record_violation(f"{request.method} {spec_path}: handler raised (see log)")
+        resp = Response("An error occurred in Xero.", status=500, mimetype="text/plain")
+    for category, event_type, url, resource_id, data in ctx.events:
+        sb.webhooks.publish(category, event_type, tenant_id, resource_id, url, data)
+    _check_response(sb, "accounting", spec_path, resp)
+    return resp

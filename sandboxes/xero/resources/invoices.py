@@ -1,0 +1,526 @@
+"""Invoices (ACCREC/ACCPAY) and credit notes (ACCRECCREDIT/ACCPAYCREDIT): status machine, line tax with
+Xero's rounding, totals, AmountDue/AmountPaid/AmountCredited, unique numbers for the sales side, INVOICE and
+CREDITNOTE webhooks (xero-facts §1, §8)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from flask import Response
+
+from .. import lines as line_rules
+from .. import status as machines
+from ..errors import not_found
+from ..formats import day_string, iso_utc, money, ms_date, ms_date_of_day, parse_day, to_decimal
+from .base import (
+    Ctx,
+    ElementResult,
+    Router,
+    batch_write,
+    csv_arg,
+    elements_of,
+    envelope,
+    filter_and_page,
+    is_uuid,
+)
+from .contacts import save_contact
+
+
+@dataclass(frozen=True)
+class Kind:
+    collection: str
+    key: str
+    id: str
+    number: str
+    types: tuple[str, ...]
+    unique_type: str
+    prefix: str
+    category: str
+    noun: str
+
+
+INVOICE = Kind(
+    "invoices",
+    "Invoices",
+    "InvoiceID",
+    "InvoiceNumber",
+    ("ACCREC", "ACCPAY"),
+    "ACCREC",
+    "INV-",
+    "INVOICE",
+    "invoice",
+)
+CREDIT = Kind(
+    "credit_notes",
+    "CreditNotes",
+    "CreditNoteID",
+    "CreditNoteNumber",
+    ("ACCRECCREDIT", "ACCPAYCREDIT"),
+    "ACCRECCREDIT",
+    "CN-",
+    "CREDITNOTE",
+    "credit note",
+)
+FROZEN_WHEN_PAID = {"Contact", "LineItems", "Date", "CurrencyCode", "CurrencyRate", "LineAmountTypes", "Type"}
+_READ_ONLY = {
+    "SubTotal",
+    "TotalTax",
+    "Total",
+    "TotalDiscount",
+    "AmountDue",
+    "AmountPaid",
+    "AmountCredited",
+    "UpdatedDateUTC",
+    "UpdatedDateUTCString",
+    "HasAttachments",
+    "IsDiscounted",
+    "Payments",
+    "Prepayments",
+    "Overpayments",
+    "CreditNotes",
+    "FullyPaidOnDate",
+    "RemainingCredit",
+    "Allocations",
+    "AppliedAmount",
+    "ValidationErrors",
+    "StatusAttributeString",
+    "HasErrors",
+    "Warnings",
+    "CISDeduction",
+    "CISRate",
+    "DateString",
+    "DueDateString",
+}
+
+
+def collection(org: Any, kind: Kind) -> dict[str, dict[str, Any]]:
+    return getattr(org, kind.collection)
+
+
+def find_doc(org: Any, kind: Kind, key: str) -> dict[str, Any] | None:
+    docs = collection(org, kind)
+    if is_uuid(key):
+        return docs.get(key.lower())
+    return next((d for d in docs.values() if d.get(kind.number) == key), None)
+
+
+def render(
+    org: Any, kind: Kind, doc: dict[str, Any], unitdp: int = 2, with_lines: bool = True
+) -> dict[str, Any]:
+    out = {k: v for k, v in doc.items() if not k.startswith("_")}
+    contact = org.contacts.get(doc["_contact_id"])
+    if contact is not None:
+        out["Contact"] = org.contact_ref(contact)
+    for name in ("Date", "DueDate", "FullyPaidOnDate"):
+        day = doc.get("_" + name)
+        if day is not None:
+            out[name] = ms_date_of_day(day)
+            if name != "FullyPaidOnDate":
+                out[name + "String"] = day_string(day)
+    out["UpdatedDateUTC"] = ms_date(doc["_updated"])
+    out["UpdatedDateUTCString"] = iso_utc(doc["_updated"])
+    if with_lines:
+        rendered = []
+        for line in doc.get("LineItems", []):
+            line = dict(line)
+            if unitdp == 2 and "UnitAmount" in line:
+                line["UnitAmount"] = round(line["UnitAmount"], 2)
+            rendered.append(line)
+        out["LineItems"] = rendered
+    else:
+        out.pop("LineItems", None)
+    pays = [
+        p
+        for p in org.payments.values()
+        if p["_target"] == (kind.collection, doc[kind.id]) and p["Status"] != "DELETED"
+    ]
+    out["Payments"] = [
+        {
+            "PaymentID": p["PaymentID"],
+            "Date": ms_date_of_day(p["_Date"]),
+            "Amount": p["Amount"],
+            "Reference": p.get("Reference", ""),
+            "CurrencyRate": p.get("CurrencyRate", 1.0),
+            "HasAccount": False,
+            "HasValidationErrors": False,
+        }
+        for p in pays
+    ]
+    allocs = [
+        a
+        for a in org.allocations.values()
+        if not a["IsDeleted"] and (a["_invoice_id"] == doc[kind.id] or a["_credit_id"] == doc[kind.id])
+    ]
+    if kind is INVOICE:
+        out["CreditNotes"] = [
+            {
+                "CreditNoteID": a["_credit_id"],
+                "AppliedAmount": a["Amount"],
+                "Total": a["Amount"],
+                "CreditNoteNumber": org.credit_notes[a["_credit_id"]].get("CreditNoteNumber", ""),
+            }
+            for a in allocs
+            if a["_credit_id"] in org.credit_notes
+        ]
+        out["Prepayments"] = []
+        out["Overpayments"] = []
+    else:
+        out["Allocations"] = [
+            {
+                "AllocationID": a["AllocationID"],
+                "Amount": a["Amount"],
+                "Date": ms_date_of_day(a["_Date"]),
+                "Invoice": {
+                    "InvoiceID": a["_invoice_id"],
+                    "InvoiceNumber": org.invoices.get(a["_invoice_id"], {}).get("InvoiceNumber", ""),
+                },
+            }
+            for a in allocs
+        ]
+    return out
+
+
+def recalc(org: Any, kind: Kind, doc: dict[str, Any]) -> None:
+    """Derives AmountPaid/AmountCredited/AmountDue (or RemainingCredit) and PAID ⇄ AUTHORISED."""
+    total = to_decimal(doc.get("Total")) or Decimal(0)
+    paid = sum(
+        (
+            to_decimal(p["Amount"]) or Decimal(0)
+            for p in org.payments.values()
+            if p["_target"] == (kind.collection, doc[kind.id]) and p["Status"] != "DELETED"
+        ),
+        Decimal(0),
+    )
+    allocated = sum(
+        (
+            to_decimal(a["Amount"]) or Decimal(0)
+            for a in org.allocations.values()
+            if not a["IsDeleted"]
+            and (a["_invoice_id"] if kind is INVOICE else a["_credit_id"]) == doc[kind.id]
+        ),
+        Decimal(0),
+    )
+    remaining = total - paid - allocated
+    if kind is INVOICE:
+        doc["AmountPaid"] = money(paid)
+        doc["AmountCredited"] = money(allocated)
+        doc["AmountDue"] = money(remaining)
+    else:
+        doc["RemainingCredit"] = money(remaining)
+        doc["AppliedAmount"] = money(allocated)
+    if doc["Status"] == "AUTHORISED" and remaining == 0:
+        doc["Status"] = "PAID"
+        doc["_FullyPaidOnDate"] = datetime.fromtimestamp(org.clock(), UTC).date()
+    elif doc["Status"] == "PAID" and remaining != 0:
+        doc["Status"] = "AUTHORISED"
+        doc.pop("_FullyPaidOnDate", None)
+
+
+def has_money_applied(org: Any, kind: Kind, doc: dict[str, Any]) -> bool:
+    if kind is INVOICE:
+        return bool(doc.get("AmountPaid") or doc.get("AmountCredited"))
+    return bool(doc.get("AppliedAmount")) or any(
+        p["_target"] == (kind.collection, doc[kind.id]) and p["Status"] != "DELETED"
+        for p in org.payments.values()
+    )
+
+
+def _resolve_contact(ctx: Ctx, given: Any) -> tuple[dict[str, Any] | None, str | None]:
+    org = ctx.org
+    if not isinstance(given, dict) or not (
+        given.get("ContactID") or given.get("Name") or given.get("ContactNumber")
+    ):
+        return None, "A Contact must be specified for this type of transaction."
+    if given.get("ContactID"):
+        contact = org.contacts.get(str(given["ContactID"]).lower())
+        if contact is None:
+            return None, f"The contact with ContactID {given['ContactID']} could not be found."
+    elif given.get("ContactNumber") and not given.get("Name"):
+        from .contacts import find_contact
+
+        contact = find_contact(org, given["ContactNumber"])
+        if contact is None:
+            return None, f"The contact with ContactNumber {given['ContactNumber']} could not be found."
+    else:
+        # A name that matches no contact creates one, as Xero does (xero-facts §8: send only ContactID).
+        record, errors = save_contact(ctx, {k: v for k, v in given.items() if k != "ContactID"}, "upsert")
+        if errors or record is None:
+            return None, "; ".join(errors)
+        contact = org.contacts[record["ContactID"]]
+    if contact.get("ContactStatus") == "ARCHIVED":
+        return None, f"The contact {contact['Name']} is archived and cannot be used on a transaction."
+    return contact, None
+
+
+def _next_number(org: Any, kind: Kind) -> str:
+    used = {d.get(kind.number) for d in collection(org, kind).values()}
+    while True:
+        candidate = f"{kind.prefix}{org.next_number(kind.collection):04d}"
+        if candidate not in used:
+            return candidate
+
+
+def save_doc(
+    ctx: Ctx, kind: Kind, element: dict[str, Any], mode: str, path_id: str | None = None
+) -> ElementResult:
+    """mode: "create" (PUT), "upsert" (POST collection) or "update" (POST /{id})."""
+    org = ctx.org
+    docs = collection(org, kind)
+    existing = None
+    given_id = path_id or element.get(kind.id)
+    if given_id:
+        existing = docs.get(str(given_id).lower())
+        if existing is None:
+            return None, [f"The {kind.noun} with {kind.id} {given_id} could not be found."]
+        if mode == "create":
+            return None, [f"This {kind.noun} already exists; use POST to update it."]
+    elif (
+        mode == "upsert"
+        and element.get(kind.number)
+        and element.get("Type", kind.unique_type) == kind.unique_type
+    ):
+        existing = next(
+            (
+                d
+                for d in docs.values()
+                if d.get(kind.number) == element[kind.number]
+                and d["Type"] == kind.unique_type
+                and d["Status"] not in ("DELETED", "VOIDED")
+            ),
+            None,
+        )
+
+    errors: list[str] = []
+    changes = {k: v for k, v in element.items() if k not in _READ_ONLY and k != kind.id}
+    current = existing["Status"] if existing else None
+    wanted = changes.get("Status", current or "DRAFT")
+
+    if existing is not None:
+        if current in ("VOIDED", "DELETED"):
+            return None, [f"This {kind.noun} cannot be changed because its status is {current}."]
+        if current == "PAID":
+            frozen = [k for k in changes if k in FROZEN_WHEN_PAID or (k == "Status" and changes[k] != "PAID")]
+            if frozen:
+                return None, [
+                    f"This {kind.noun} cannot be edited as it has been paid: {', '.join(sorted(frozen))}."
+                ]
+        elif has_money_applied(org, kind, existing) and any(k in FROZEN_WHEN_PAID for k in changes):
+            return None, [
+                f"This {kind.noun} cannot be edited as it has a payment or credit note allocated to it."
+            ]
+    if wanted == "PAID" and current != "PAID":
+        errors.append(
+            "The status PAID is set by Xero when the amount due reaches zero; it cannot be requested."
+        )
+    else:
+        message = machines.transition_error(machines.INVOICE, current, wanted, kind.noun)
+        if message:
+            errors.append(message)
+    if wanted == "VOIDED" and existing is not None and has_money_applied(org, kind, existing):
+        errors.append(
+            f"This {kind.noun} cannot be voided as it has a payment or credit note allocated to it. "
+            "Remove the payments and allocations first."
+        )
+
+    doc_type = changes.get("Type", existing["Type"] if existing else None)
+    if doc_type not in kind.types:
+        errors.append(f"{kind.noun.capitalize()} Type must be one of {', '.join(kind.types)}.")
+    if existing is not None and doc_type != existing["Type"]:
+        errors.append(f"The Type of an existing {kind.noun} cannot be changed.")
+
+    contact = org.contacts.get(existing["_contact_id"]) if existing else None
+    if "Contact" in changes or existing is None:
+        contact, problem = _resolve_contact(ctx, changes.get("Contact"))
+        if problem:
+            errors.append(problem)
+
+    currency = changes.get("CurrencyCode", (existing or {}).get("CurrencyCode", org.tenant.base_currency))
+    if currency not in org.currencies:
+        errors.append(f"The currency {currency} is not enabled for this organisation.")
+    lat = changes.get("LineAmountTypes", (existing or {}).get("LineAmountTypes", "Exclusive"))
+    if lat not in line_rules.LINE_AMOUNT_TYPES:
+        errors.append(f"LineAmountTypes must be one of {', '.join(line_rules.LINE_AMOUNT_TYPES)}.")
+
+    today = datetime.fromtimestamp(ctx.clock(), UTC).date()
+    doc_date = parse_day(changes["Date"]) if "Date" in changes else (existing or {}).get("_Date", today)
+    if "Date" in changes and doc_date is None:
+        errors.append("Date is not a valid date.")
+    due = parse_day(changes["DueDate"]) if changes.get("DueDate") else (existing or {}).get("_DueDate")
+    if changes.get("DueDate") and due is None:
+        errors.append("DueDate is not a valid date.")
+    if kind is INVOICE and wanted in ("SUBMITTED", "AUTHORISED") and due is None:
+        errors.append("Due Date is required.")
+    if changes.get("SentToContact") and wanted not in ("AUTHORISED", "PAID"):
+        errors.append("SentToContact can only be set on an approved document.")
+
+    number = changes.get(kind.number, (existing or {}).get(kind.number))
+    if number and doc_type == kind.unique_type:
+        clash = any(
+            d.get(kind.number) == number and d is not existing and d["Type"] == kind.unique_type
+            for d in docs.values()
+        )
+        if clash:
+            errors.append(f"{'Invoice' if kind is INVOICE else 'Credit Note'} # must be unique.")
+
+    raw_lines = changes.get("LineItems", (existing or {}).get("LineItems", []))
+    if not isinstance(raw_lines, list):
+        raw_lines = []
+    existing_ids = {line["LineItemID"] for line in (existing or {}).get("LineItems", [])}
+    totals = line_rules.compute(
+        org,
+        raw_lines,
+        lat if lat in line_rules.LINE_AMOUNT_TYPES else "Exclusive",
+        ctx.unitdp,
+        require_accounts=wanted not in ("DRAFT", "DELETED"),
+        allow_discount=doc_type in ("ACCREC", "ACCRECCREDIT"),
+        existing_ids=existing_ids,
+    )
+    errors.extend(totals.errors)
+    if wanted in ("SUBMITTED", "AUTHORISED") and not totals.lines:
+        errors.append(f"A {kind.noun} must have at least one line item before it can be approved.")
+    if totals.total < 0:
+        errors.append(f"The {kind.noun} total cannot be negative.")
+    if errors:
+        return (None, errors)
+
+    assert contact is not None and doc_type is not None
+    created = existing is None
+    if created:
+        existing = {
+            kind.id: str(uuid.uuid4()),
+            "Type": doc_type,
+            "HasAttachments": False,
+            "IsDiscounted": False,
+            "HasErrors": False,
+            "_created": ctx.clock(),
+        }
+        docs[existing[kind.id]] = existing
+        if kind is INVOICE:
+            existing.update({"AmountPaid": 0.0, "AmountCredited": 0.0})
+    for key in (
+        "Reference",
+        "Url",
+        "BrandingThemeID",
+        "ExpectedPaymentDate",
+        "PlannedPaymentDate",
+        "SentToContact",
+        "InvoiceAddresses",
+    ):
+        if key in changes:
+            existing[key] = changes[key]
+    existing["_contact_id"] = contact["ContactID"]
+    existing["Status"] = wanted
+    existing["LineAmountTypes"] = lat
+    existing["CurrencyCode"] = currency
+    existing["CurrencyRate"] = float(changes.get("CurrencyRate", existing.get("CurrencyRate", 1.0)))
+    existing["_Date"] = doc_date
+    if due is not None:
+        existing["_DueDate"] = due
+    if number:
+        existing[kind.number] = number
+    elif doc_type == kind.unique_type:
+        existing[kind.number] = _next_number(org, kind)
+    else:
+        existing.setdefault(kind.number, "")
+    existing["LineItems"] = totals.lines
+    existing["SubTotal"] = money(totals.sub_total)
+    existing["TotalTax"] = money(totals.total_tax)
+    existing["Total"] = money(totals.total)
+    existing["TotalDiscount"] = money(totals.total_discount)
+    existing["IsDiscounted"] = bool(totals.total_discount)
+    recalc(org, kind, existing)
+    org.touch(existing)
+    if existing["Status"] in ("AUTHORISED", "PAID"):
+        flag = "IsCustomer" if doc_type in ("ACCREC", "ACCRECCREDIT") else "IsSupplier"
+        contact[flag] = True  # not a change that bumps UpdatedDateUTC (⚠ R26, xero-facts §5)
+    publish_doc_event(ctx, kind, existing, "CREATE" if created else "UPDATE")
+    return render(org, kind, existing, ctx.unitdp), []
+
+
+def publish_doc_event(ctx: Ctx, kind: Kind, doc: dict[str, Any], event_type: str) -> None:
+    data = {"Type": doc["Type"], "Status": doc["Status"]} if kind is CREDIT else None
+    ctx.event(kind.category, event_type, kind.key, doc[kind.id], data)
+
+
+def _register_kind(router: Router, kind: Kind) -> None:
+    path = f"/{kind.key}"
+    family = "invoices"
+
+    @router.add("GET", path, family)
+    def list_docs(ctx: Ctx) -> Response:
+        org = ctx.org
+        ids = {i.lower() for i in csv_arg(ctx, "IDs") or []}
+        numbers = set(csv_arg(ctx, f"{kind.number}s") or [])
+        contact_ids = {i.lower() for i in csv_arg(ctx, "ContactIDs") or []}
+        statuses = set(csv_arg(ctx, "Statuses") or [])
+        term = (ctx.args.get("searchTerm") or "").lower()
+        include_archived = ctx.args.get("includeArchived", "false").lower() == "true"
+        summary = ctx.args.get("summaryOnly", "false").lower() == "true"
+        paged = "page" in ctx.args
+
+        def keep(doc: dict[str, Any]) -> bool:
+            contact = org.contacts.get(doc["_contact_id"], {})
+            return (
+                (not ids or doc[kind.id] in ids)
+                and (not numbers or doc.get(kind.number) in numbers)
+                and (not contact_ids or doc["_contact_id"] in contact_ids)
+                and (not statuses or doc["Status"] in statuses)
+                and (include_archived or contact.get("ContactStatus") != "ARCHIVED")
+                and (
+                    not term
+                    or term in (doc.get(kind.number) or "").lower()
+                    or term in (doc.get("Reference") or "").lower()
+                )
+            )
+
+        # Paged calls return line items; unpaged calls and summaryOnly return summaries (xero-facts §5).
+        with_lines = paged and not summary
+        with org.lock:
+            rows, pagination, _ = filter_and_page(
+                ctx,
+                list(collection(org, kind).values()),
+                ims=True,
+                pageable=True,
+                predicate=keep,
+                render=lambda d: render(org, kind, d, ctx.unitdp, with_lines),
+            )
+        return envelope(kind.key, rows, ctx.clock, {"pagination": pagination} if pagination else None)
+
+    @router.add("GET", path + "/{key}", family)
+    def get_doc(ctx: Ctx, key: str) -> Response:
+        with ctx.org.lock:
+            doc = find_doc(ctx.org, kind, key)
+            if doc is None:
+                return not_found()
+            return envelope(kind.key, [render(ctx.org, kind, doc, ctx.unitdp)], ctx.clock)
+
+    @router.add("PUT", path, family)
+    def create_docs(ctx: Ctx) -> Response:
+        return batch_write(
+            ctx, kind.key, elements_of(ctx, kind.key), lambda e: save_doc(ctx, kind, e, "create")
+        )
+
+    @router.add("POST", path, family)
+    def upsert_docs(ctx: Ctx) -> Response:
+        return batch_write(
+            ctx, kind.key, elements_of(ctx, kind.key), lambda e: save_doc(ctx, kind, e, "upsert")
+        )
+
+    @router.add("POST", path + "/{doc_id}", family)
+    def update_doc(ctx: Ctx, doc_id: str) -> Response:
+        doc = find_doc(ctx.org, kind, doc_id)
+        if doc is None:
+            return not_found()
+        elements = elements_of(ctx, kind.key)[:1]
+        return batch_write(
+            ctx, kind.key, elements, lambda e: save_doc(ctx, kind, e, "update", doc[kind.id]), summarize=True
+        )
+
+
+def register(router: Router) -> None:
+    _register_kind(router, INVOICE)
+    _register_kind(router, CREDIT)
