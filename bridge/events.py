@@ -38,6 +38,7 @@ class Event:
     attempt: int = 0
     event_id: str = field(default_factory=new_id)
     correlation_id: str = field(default_factory=new_id)
+    not_before: datetime | None = None
 
     @property
     def target(self) -> str:
@@ -70,12 +71,18 @@ class Event:
             raise ValidationError({"entity": [f"unknown entity {loaded['entity']!r}"]})
         return cls(**loaded)
 
-    def retried(self) -> Event:
-        return replace(self, attempt=self.attempt + 1)
+    def retried(self, not_before: datetime | None = None) -> Event:
+        return replace(self, attempt=self.attempt + 1, not_before=not_before)
+
+    def waiting(self) -> float:
+        """Seconds until this event may run (0 when it may run now)."""
+        if self.not_before is None:
+            return 0.0
+        return max(0.0, (self.not_before - now()).total_seconds())
 
     def replayed(self) -> Event:
         """The same change, sent again by an operator: same dedupe key, fresh attempt count."""
-        return replace(self, origin="replay", attempt=0, correlation_id=new_id())
+        return replace(self, origin="replay", attempt=0, correlation_id=new_id(), not_before=None)
 
 
 def parse_xero_date(text: str) -> datetime | None:

@@ -25,6 +25,7 @@ import socket
 import threading
 import time
 import uuid
+from datetime import timedelta
 from collections.abc import Callable
 
 from kombu import Connection, Consumer, Message
@@ -33,7 +34,7 @@ from marshmallow import ValidationError
 from bridge.broker.publisher import Outgoing, PublishError
 from bridge.entities import DIRECTIONS, GROUPS
 from bridge.errors import PERMANENT, TRANSIENT, BridgeError, classify
-from bridge.events import Event
+from bridge.events import Event, now
 from bridge.metrics import APPLY_SECONDS, EVENTS_HANDLED
 from bridge.runtime import Runtime
 from bridge.store import bindings, deferred, inbox, leases, mismatches
@@ -65,7 +66,7 @@ class Worker:
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.stats: dict[str, int] = {}
         self._stop = threading.Event()
-        self._last_recovery = 0.0
+        self._last_recovery = -1e9
 
     # ----------------------------------------------------------------------------- loop
 
@@ -108,7 +109,9 @@ class Worker:
             return
         self.release_due()
         now = time.monotonic()
-        if now - self._last_recovery > 10 and hasattr(channel, "recover_stale"):
+        if now - self._last_recovery > min(10.0, self.settings.lease_seconds) and hasattr(
+            channel, "recover_stale"
+        ):
             self._last_recovery = now
             recovered = channel.recover_stale(older_than_seconds=self.settings.lease_seconds * 2)
             if recovered:
@@ -140,6 +143,12 @@ class Worker:
             event = Event.from_dict(body)
         except ValidationError as exc:
             self._malformed(body, exc.normalized_messages())
+            message.ack()
+            return
+        if event.waiting() > 0:
+            # Back from a broker delay step shorter than its Retry-After: wait the rest.
+            wait = event.waiting()
+            self._delay(event, wait, self.topology.retry_step(1, at_least=wait))
             message.ack()
             return
         translator = self.registry.get(event.source, event.entity)
@@ -223,6 +232,7 @@ class Worker:
             self._to_mismatch(event, kind, note, attempts, error.details, translator.record_name(event))
             return
         delay = max(self.topology.retry_ladder[step], error.retry_after or 0.0)
+        not_before = now() + timedelta(seconds=delay) if delay > self.topology.retry_ladder[step] else None
         log.info(
             "%s %s %s: %s; retry %d in %gs",
             event.source,
@@ -234,7 +244,7 @@ class Worker:
         )
         with self.db.session() as session:
             inbox.mark(session, event.dedupe_key, "retrying")
-        self._delay(event.retried(), delay, step)
+        self._delay(event.retried(not_before), delay, step)
         self._count("retried", event.entity)
 
     def _delay(self, event: Event, delay: float, step: int) -> None:

@@ -32,6 +32,8 @@ class EnvelopeSchema(Schema):
     dedupe_key = fields.String(required=True, validate=validate.Length(min=1, max=512))
     attempt = fields.Integer(load_default=0, validate=validate.Range(min=0))
     correlation_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    # A retry must not run before this (a Retry-After longer than the broker's delay step).
+    not_before = fields.DateTime(load_default=None, allow_none=True, format="iso")
     # The source system's own notification, kept verbatim for the mismatch log and replay.
     payload = fields.Dict(load_default=dict)
 

@@ -113,10 +113,12 @@ class ProbeSystem:
         def crash_check(external_id: str):
             """Asked by the translator after its write: should this worker die now?"""
             with self.lock:
+                if request.args.get("stage") == "before":
+                    return jsonify({"crash": external_id in self.crash_before_write})
                 left = self.crash_after_write.get(external_id, 0)
                 if left:
                     self.crash_after_write[external_id] = left - 1
-                return jsonify({"crash": bool(left), "poison": external_id in self.crash_before_write})
+                return jsonify({"crash": bool(left)})
 
         return app
 
@@ -143,7 +145,7 @@ class ProbeTranslator(Translator):
 
     def apply(self, event: Event, ctx: Context) -> Outcome:
         url = self._url(ctx)
-        if requests.post(f"{url}/crash/{event.resource_id}", timeout=5).json()["poison"]:
+        if requests.post(f"{url}/crash/{event.resource_id}?stage=before", timeout=5).json()["crash"]:
             self._die()
         response = requests.get(f"{url}/source/{event.resource_id}", timeout=5)
         if response.status_code == 404:
@@ -156,7 +158,7 @@ class ProbeTranslator(Translator):
         )
         if written.status_code >= 400:
             raise from_http_response(written, "xero")
-        if requests.post(f"{url}/crash/{event.resource_id}", timeout=5).json()["crash"]:
+        if requests.post(f"{url}/crash/{event.resource_id}?stage=after", timeout=5).json()["crash"]:
             self._die()
         target = written.json()
         return Outcome(
