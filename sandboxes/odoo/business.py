@@ -1,0 +1,1194 @@
+"""Model-specific behaviour: hooks around create/write/unlink and the public business methods.
+
+Each model gets a :class:`Hooks` entry; ``methods`` are what ``execute_kw`` may call besides the ORM
+methods. Record methods take ``(env, ids, *args)``; ``api_model`` methods take ``(env, *args)``.
+Sources are the odoo-facts sections named in each docstring.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import UserError, ValidationError
+from .fields import Field, make_model
+
+INVOICE_TYPES = ("out_invoice", "out_refund", "in_invoice", "in_refund", "out_receipt", "in_receipt")
+SALE_TYPES = ("out_invoice", "out_refund", "out_receipt")
+
+
+@dataclass
+class Method:
+    fn: Callable[..., Any]
+    api_model: bool = False
+
+
+@dataclass
+class Hooks:
+    prepare_create: Callable[[Any, dict], dict] | None = None
+    after_create: Callable[[Any, list[int]], None] | None = None
+    before_write: Callable[[Any, list[int], dict], None] | None = None
+    after_write: Callable[[Any, list[int], dict], None] | None = None
+    before_unlink: Callable[[Any, list[int]], None] | None = None
+    reuse: Callable[[Any, dict], int | None] | None = None  # create() returning an existing record
+    methods: dict[str, Method] = field(default_factory=dict)
+
+
+HOOKS: dict[str, Hooks] = {}
+_EMPTY = Hooks()
+
+
+def hooks_for(model: str) -> Hooks:
+    return HOOKS.get(model, _EMPTY)
+
+
+def register(model: str, **kw: Any) -> Hooks:
+    h = HOOKS.setdefault(model, Hooks())
+    for k, v in kw.items():
+        setattr(h, k, v)
+    return h
+
+
+def method(model: str, name: str, api_model: bool = False) -> Callable:
+    def deco(fn: Callable) -> Callable:
+        HOOKS.setdefault(model, Hooks()).methods[name] = Method(fn, api_model)
+        return fn
+
+    return deco
+
+
+# --------------------------------------------------------------------------------------------------
+# res.users, res.partner.bank, res.currency.rate, ir.model.data
+# --------------------------------------------------------------------------------------------------
+@method("res.users", "context_get", api_model=True)
+def users_context_get(env: Any) -> dict:
+    row = env.user_row
+    return {"lang": row.get("lang") or "en_US", "tz": row.get("tz") or False, "uid": env.uid}
+
+
+def _sanitize(acc: Any) -> Any:
+    return re.sub(r"\W+", "", acc).upper() if isinstance(acc, str) else acc
+
+
+def _bank_prepare(env: Any, vals: dict) -> dict:
+    if "acc_number" in vals:
+        vals["sanitized_acc_number"] = _sanitize(vals["acc_number"])
+    return vals
+
+
+register(
+    "res.partner.bank",
+    prepare_create=_bank_prepare,
+    before_write=lambda env, ids, vals: _bank_prepare(env, vals) and None,
+)
+
+
+def _rate_check(env: Any, ids: list[int], vals: dict | None = None) -> None:
+    for rid in ids:
+        if env.value("res.currency.rate", rid, "rate") <= 0:
+            raise ValidationError("The currency rate must be strictly positive.")
+
+
+register("res.currency.rate", after_create=_rate_check, after_write=_rate_check)
+
+
+def _imd_check(env: Any, ids: list[int], vals: dict | None = None) -> None:
+    for rid in ids:
+        name = env.value("ir.model.data", rid, "name")
+        if " " in (name or ""):
+            raise ValidationError("External IDs cannot contain spaces")
+
+
+register("ir.model.data", after_create=_imd_check, after_write=_imd_check)
+
+
+@method("ir.model.data", "check_object_reference", api_model=True)
+def imd_check_object_reference(
+    env: Any, module: str, xml_id: str, raise_on_access_error: bool = False
+) -> list:
+    env.check_access("ir.model.data", "read")
+    for rid in env.txn.ids("ir.model.data"):
+        row = env.txn.get("ir.model.data", rid)
+        if row["module"] == module and row["name"] == xml_id:
+            return [row["model"], row["res_id"]]
+    raise ValueError(f"External ID not found in the system: {module}.{xml_id}")
+
+
+# --------------------------------------------------------------------------------------------------
+# ir.model / ir.model.fields: manual (x_) models and fields, e.g. the 16 outbox (§2.3 option 2)
+# --------------------------------------------------------------------------------------------------
+def _ir_model_prepare(env: Any, vals: dict) -> dict:
+    vals.setdefault("state", "manual")
+    if vals["state"] == "manual":
+        if not str(vals.get("model", "")).startswith("x_"):
+            raise ValidationError("The model name must start with 'x_'.")
+        env.db.add_model(make_model(vals["model"], vals.get("name") or vals["model"], {}, manual=True))
+        if "field_id" not in vals:  # Odoo's default: a custom model gets x_name
+            vals["field_id"] = [(0, 0, {"name": "x_name", "field_description": "Name", "ttype": "char"})]
+    return vals
+
+
+def _ir_model_unlink(env: Any, ids: list[int]) -> None:
+    for rid in ids:
+        if env.value("ir.model", rid, "state") != "manual":
+            raise UserError("Model 'ir.model' contains module data and cannot be removed.")
+        name = env.value("ir.model", rid, "model")
+        env.db.registry.pop(name, None)
+
+
+register("ir.model", prepare_create=_ir_model_prepare, before_unlink=_ir_model_unlink)
+
+TTYPE_DEFAULTS = {
+    "char",
+    "text",
+    "html",
+    "integer",
+    "float",
+    "monetary",
+    "boolean",
+    "date",
+    "datetime",
+    "binary",
+}
+
+
+def _ir_fields_prepare(env: Any, vals: dict) -> dict:
+    model_id = vals.get("model_id")
+    model = env.model_name_of(model_id) if model_id else vals.get("model")
+    vals["model"] = model
+    vals.setdefault("state", "manual")
+    if vals["state"] != "manual":
+        return vals
+    name = str(vals.get("name", ""))
+    if not name.startswith("x_"):
+        raise ValidationError("Custom fields must have a name that starts with 'x_' !")
+    ttype = vals.get("ttype")
+    if ttype not in TTYPE_DEFAULTS | {"many2one", "many2many", "selection"}:
+        raise ValidationError(f"The sandbox does not support custom fields of type {ttype!r}")
+    if ttype in ("many2one", "many2many") and vals.get("relation") not in env.registry:
+        raise ValidationError(f"Unknown model name '{vals.get('relation')}' in Related Model")
+    mdef = env.mdef(model)
+    f = Field(
+        ttype,
+        vals.get("field_description") or name,
+        required=bool(vals.get("required")),
+        comodel=vals.get("relation") or None,
+        selection=("",) if ttype == "selection" else None,
+        name=name,
+        manual=True,
+    )
+    if name in mdef.fields:
+        raise ValidationError(f"Field names must be unique per model. ({model}.{name})")
+    mdef.fields[name] = f
+    return vals
+
+
+register("ir.model.fields", prepare_create=_ir_fields_prepare)
+
+
+# --------------------------------------------------------------------------------------------------
+# Server actions and automation rules (§2.1, §2.2, §2.3)
+# --------------------------------------------------------------------------------------------------
+EXECUTED_STATES = ("code", "object_create", "object_write", "webhook")
+
+
+def _action_prepare(env: Any, vals: dict) -> dict:
+    if vals.get("state", "object_write") not in EXECUTED_STATES:
+        raise ValidationError(
+            f"The Odoo sandbox does not run server actions of type {vals.get('state')!r}; "
+            f"supported: {', '.join(EXECUTED_STATES)}."
+        )
+    if vals.get("state") == "webhook":
+        vals["name"] = "Send Webhook Notification"  # observed on 17: the name is overwritten on creation
+    if vals.get("base_automation_id"):
+        vals["usage"] = "base_automation"
+    return vals
+
+
+def _action_check(env: Any, ids: list[int], vals: dict | None = None) -> None:
+    from .automation import parse_code
+
+    for rid in ids:
+        if env.value("ir.actions.server", rid, "state") == "code":
+            parse_code(env.value("ir.actions.server", rid, "code") or "")
+
+
+register(
+    "ir.actions.server", prepare_create=_action_prepare, after_create=_action_check, after_write=_action_check
+)
+
+
+def _object_line_check(env: Any, ids: list[int], vals: dict | None = None) -> None:
+    from .automation import parse_expression
+
+    for rid in ids:
+        if env.value("ir.server.object.lines", rid, "evaluation_type") == "equation":
+            parse_expression(env.value("ir.server.object.lines", rid, "value"))
+
+
+register("ir.server.object.lines", after_create=_object_line_check, after_write=_object_line_check)
+
+
+def _automation_check(env: Any, ids: list[int], vals: dict | None = None) -> None:
+    from . import domain as dom
+    from .automation import literal_domain
+
+    for rid in ids:
+        model = env.value("base.automation", rid, "model_name")
+        for attr in ("filter_domain", "filter_pre_domain"):
+            text = env.value("base.automation", rid, attr)
+            if text:
+                dom.parse(literal_domain(text, env), model, env)
+        if env.db.version >= 17:
+            for aid in env.value("base.automation", rid, "action_server_ids"):
+                if env.value("ir.actions.server", aid, "model_id") != env.value(
+                    "base.automation", rid, "model_id"
+                ):
+                    raise ValidationError("Target model of actions must match the automation rule's model.")
+                env.write_raw("ir.actions.server", aid, {"usage": "base_automation"})
+
+
+register("base.automation", after_create=_automation_check, after_write=_automation_check)
+
+
+# --------------------------------------------------------------------------------------------------
+# account.move (§3.10): defaults, invoice lines, posting, locking
+# --------------------------------------------------------------------------------------------------
+def _default_journal(env: Any, move_type: str, company_id: int) -> int | bool:
+    jtype = "sale" if move_type in SALE_TYPES else "purchase" if move_type in INVOICE_TYPES else "general"
+    for jid in env.txn.ids("account.journal"):
+        row = env.txn.get("account.journal", jid)
+        if row["type"] == jtype and row["company_id"] == company_id and row["active"]:
+            return jid
+    return False
+
+
+def _move_prepare(env: Any, vals: dict) -> dict:
+    move_type = vals.get("move_type") or env.context.get("default_move_type") or "entry"
+    vals["move_type"] = move_type
+    if "state" in vals and vals["state"] != "draft":
+        raise UserError("A journal entry is created in draft; post it with action_post.")
+    company = vals.get("company_id") or env.company_id
+    if not vals.get("journal_id"):
+        journal = _default_journal(env, move_type, company)
+        if not journal:
+            raise UserError(
+                "No journal could be found in company for any of those types: sale/purchase/general"
+            )
+        vals["journal_id"] = journal
+    journal_company = env.value("account.journal", vals["journal_id"], "company_id")
+    if vals.get("company_id") and vals["company_id"] != journal_company:
+        raise UserError("Incompatible companies on records: the journal belongs to another company.")
+    vals["company_id"] = journal_company
+    if not vals.get("currency_id"):
+        vals["currency_id"] = env.value("account.journal", vals["journal_id"], "currency_id") or env.value(
+            "res.company", journal_company, "currency_id"
+        )
+    if move_type == "entry" and vals.get("invoice_line_ids"):
+        vals["line_ids"] = list(vals.get("line_ids") or []) + list(vals.pop("invoice_line_ids"))
+    return vals
+
+
+def _sign(move_type: str) -> int:
+    """+1 when product lines are debits (bills, customer refunds), -1 when credits (invoices)."""
+    return -1 if move_type in ("out_invoice", "out_receipt", "in_refund") else 1
+
+
+def _company_account(env: Any, company: int, key: str) -> int:
+    aid = env.xmlid(f"account.{company}_{key}")
+    if not aid:
+        raise UserError(f"The company has no default {key.replace('_', ' ')} account configured.")
+    return aid
+
+
+def sync_invoice(env: Any, move_id: int) -> None:
+    """Recompute product line amounts, tax lines and the receivable/payable line of a draft invoice."""
+    su = env.sudo()
+    mtype = su.value("account.move", move_id, "move_type")
+    if mtype not in INVOICE_TYPES or su.value("account.move", move_id, "state") != "draft":
+        return
+    sign = _sign(mtype)
+    company = su.value("account.move", move_id, "company_id")
+    currency = su.value("account.move", move_id, "currency_id")
+    partner = su.value("account.move", move_id, "partner_id")
+    journal = su.value("account.move", move_id, "journal_id")
+    taxes: dict[int, float] = {}
+    total = 0.0
+    line_ids = su.with_context(active_test=False).value("account.move", move_id, "line_ids")
+    for lid in line_ids:
+        kind = su.value("account.move.line", lid, "display_type")
+        if kind in ("tax", "payment_term"):
+            su.txn.delete("account.move.line", lid)
+            continue
+        if kind != "product":
+            continue
+        qty = su.value("account.move.line", lid, "quantity")
+        base = qty * su.value("account.move.line", lid, "price_unit")
+        base *= 1 - (su.value("account.move.line", lid, "discount") or 0) / 100.0
+        tax_ids = su.value("account.move.line", lid, "tax_ids")
+        untaxed, _tax = su.tax_amount(tax_ids, base, qty)
+        for tid in tax_ids:
+            taxes[tid] = taxes.get(tid, 0.0) + su.tax_amount([tid], base, qty)[1]
+        total += untaxed + _tax
+        vals = {
+            "price_subtotal": untaxed,
+            "price_total": round(untaxed + _tax, 2),
+            "balance": sign * untaxed,
+            "debit": untaxed if sign > 0 and untaxed > 0 else (-untaxed if sign < 0 and untaxed < 0 else 0.0),
+            "credit": untaxed
+            if sign < 0 and untaxed > 0
+            else (-untaxed if sign > 0 and untaxed < 0 else 0.0),
+            "amount_currency": sign * untaxed,
+            "currency_id": currency,
+            "partner_id": partner,
+        }
+        if not su.value("account.move.line", lid, "account_id"):
+            vals["account_id"] = su.value(
+                "account.journal", journal, "default_account_id"
+            ) or _company_account(su, company, "income" if sign < 0 else "expense")
+        su.write_raw("account.move.line", lid, vals)
+    mdef = su.mdef("account.move.line")
+    tax_key = "tax_received" if mtype in SALE_TYPES else "tax_paid"
+    for tid, amount in taxes.items():
+        amount = round(amount, 2)
+        su._create_one(
+            mdef,
+            {
+                "move_id": move_id,
+                "display_type": "tax",
+                "name": su.value("account.tax", tid, "name"),
+                "account_id": _company_account(su, company, tax_key),
+                "balance": sign * amount,
+                "debit": amount if sign > 0 else 0.0,
+                "credit": amount if sign < 0 else 0.0,
+                "amount_currency": sign * amount,
+                "currency_id": currency,
+                "partner_id": partner,
+            },
+        )
+    total = round(total, 2)
+    if line_ids:
+        receivable = mtype in SALE_TYPES
+        account = (
+            su.value(
+                "res.partner",
+                partner,
+                "property_account_receivable_id" if receivable else "property_account_payable_id",
+            )
+            if partner
+            else False
+        )
+        account = account or _company_account(su, company, "receivable" if receivable else "payable")
+        su._create_one(
+            mdef,
+            {
+                "move_id": move_id,
+                "display_type": "payment_term",
+                "name": su.value("account.move", move_id, "payment_reference") or "",
+                "account_id": account,
+                "balance": -sign * total,
+                "debit": total if sign < 0 else 0.0,
+                "credit": total if sign > 0 else 0.0,
+                "amount_currency": -sign * total,
+                "amount_residual": -sign * total,
+                "currency_id": currency,
+                "partner_id": partner,
+                "date_maturity": su.value("account.move", move_id, "invoice_date_due")
+                or su.value("account.move", move_id, "invoice_date")
+                or su.value("account.move", move_id, "date"),
+            },
+        )
+
+
+def _check_balanced(env: Any, move_id: int) -> None:
+    if env.context.get("check_move_validity") is False:
+        return
+    lines = env.sudo().value("account.move", move_id, "line_ids")
+    debit = round(sum(env.sudo().value("account.move.line", lid, "debit") for lid in lines), 2)
+    credit = round(sum(env.sudo().value("account.move.line", lid, "credit") for lid in lines), 2)
+    if debit != credit:
+        raise UserError(
+            f"The move ({env.display_name('account.move', move_id)}) is not balanced.\n"
+            f"The total of debits equals {debit} and the total of credits equals {credit}."
+        )
+
+
+def _move_after(env: Any, ids: list[int], vals: dict | None = None) -> None:
+    for mid in ids:
+        if env.txn.exists("account.move", mid):
+            sync_invoice(env, mid)
+            _check_balanced(env, mid)
+
+
+LOCKED_MOVE_FIELDS = {
+    "journal_id",
+    "partner_id",
+    "currency_id",
+    "date",
+    "invoice_date",
+    "invoice_date_due",
+    "line_ids",
+    "invoice_line_ids",
+    "move_type",
+    "company_id",
+    "invoice_payment_term_id",
+    "name",
+    "state",
+}
+
+
+def _move_before_write(env: Any, ids: list[int], vals: dict) -> None:
+    if env.context.get("_posting"):
+        return
+    for mid in ids:
+        if env.value("account.move", mid, "state") == "posted":
+            locked = sorted(k for k in vals if k in LOCKED_MOVE_FIELDS)
+            if locked:
+                raise UserError(
+                    f"You cannot modify a posted entry ({env.display_name('account.move', mid)}): "
+                    f"reset it to draft first to change {', '.join(locked)}."
+                )
+
+
+def _move_before_unlink(env: Any, ids: list[int]) -> None:
+    for mid in ids:
+        if env.value("account.move", mid, "state") == "posted":
+            raise UserError("You cannot delete an entry which has been posted once.")
+
+
+register(
+    "account.move",
+    prepare_create=_move_prepare,
+    after_create=_move_after,
+    before_write=_move_before_write,
+    after_write=_move_after,
+    before_unlink=_move_before_unlink,
+)
+
+LOCKED_LINE_FIELDS = {
+    "account_id",
+    "debit",
+    "credit",
+    "balance",
+    "amount_currency",
+    "price_unit",
+    "quantity",
+    "discount",
+    "tax_ids",
+    "partner_id",
+    "product_id",
+    "move_id",
+    "currency_id",
+}
+
+
+def _line_prepare(env: Any, vals: dict) -> dict:
+    move = vals.get("move_id")
+    if move and env.txn.exists("account.move", move) and env.value("account.move", move, "state") == "posted":
+        raise UserError("You cannot add a journal item to a posted entry; reset it to draft first.")
+    if "balance" in vals and not ("debit" in vals or "credit" in vals):
+        bal = float(vals["balance"] or 0)
+        vals["debit"], vals["credit"] = (bal, 0.0) if bal > 0 else (0.0, -bal)
+    elif "debit" in vals or "credit" in vals:
+        vals["balance"] = float(vals.get("debit") or 0) - float(vals.get("credit") or 0)
+    return vals
+
+
+def _line_before_write(env: Any, ids: list[int], vals: dict) -> None:
+    for lid in ids:
+        if env.value("account.move.line", lid, "parent_state") == "posted":
+            locked = sorted(k for k in vals if k in LOCKED_LINE_FIELDS)
+            if locked:
+                raise UserError(
+                    "You cannot modify the accounting fields of a posted journal item "
+                    f"({', '.join(locked)}); reset the entry to draft first."
+                )
+    _line_prepare(env, vals)
+
+
+def _line_after(env: Any, ids: list[int], vals: dict | None = None) -> None:
+    for mid in {env.value("account.move.line", lid, "move_id") for lid in ids}:
+        if env.context.get("_in_move_create") != mid:
+            sync_invoice(env, mid)
+
+
+def _line_before_unlink(env: Any, ids: list[int]) -> None:
+    for lid in ids:
+        if env.value("account.move.line", lid, "parent_state") == "posted":
+            raise UserError("You cannot delete a journal item of a posted entry; reset it to draft first.")
+
+
+register(
+    "account.move.line",
+    prepare_create=_line_prepare,
+    after_create=_line_after,
+    before_write=_line_before_write,
+    after_write=_line_after,
+    before_unlink=_line_before_unlink,
+)
+
+SEQ_PREFIX = {"out_refund": "R", "in_refund": "R"}
+
+
+def next_move_name(env: Any, journal: int, move_type: str, date: Any, payment: bool = False) -> str:
+    code = env.value("account.journal", journal, "code")
+    prefix = f"{'P' if payment else SEQ_PREFIX.get(move_type, '')}{code}/{date.year}/"
+    last = 0
+    for mid in env.txn.ids("account.move"):
+        name = env.txn.get("account.move", mid)["name"] or ""
+        if name.startswith(prefix) and name[len(prefix) :].isdigit():
+            last = max(last, int(name[len(prefix) :]))
+    for pid in env.txn.ids("account.payment"):
+        name = env.txn.get("account.payment", pid).get("name") or ""
+        if name.startswith(prefix) and name[len(prefix) :].isdigit():
+            last = max(last, int(name[len(prefix) :]))
+    return f"{prefix}{last + 1:05d}"
+
+
+@method("account.move", "action_post")
+def move_action_post(env: Any, ids: list[int]) -> bool:
+    """draft → posted; returns False (odoo-facts §3.10, observed on 17)."""
+    su = env.sudo()
+    for mid in ids:
+        env.check_records("account.move", [mid], "write")
+        if su.value("account.move", mid, "state") != "draft":
+            raise UserError(f"The entry {su.display_name('account.move', mid)} (id {mid}) is already posted.")
+        mtype = su.value("account.move", mid, "move_type")
+        if mtype in INVOICE_TYPES and not su.value("account.move", mid, "partner_id"):
+            label = "Customer" if mtype in SALE_TYPES else "Vendor"
+            raise UserError(
+                f"The field '{label}' is required, please complete it to validate the {su.display_name('account.move', mid).split(' (')[0].replace('Draft ', '')}."
+            )
+        if not su.value("account.move", mid, "line_ids"):
+            raise UserError("You need to add a line before posting.")
+        _check_balanced(env.with_context(check_move_validity=True), mid)
+        vals: dict[str, Any] = {"state": "posted", "posted_before": True}
+        date = su.value("account.move", mid, "date")
+        if mtype in INVOICE_TYPES:
+            inv_date = su.value("account.move", mid, "invoice_date") or su.today()
+            vals["invoice_date"] = inv_date
+            date = inv_date
+            vals["date"] = date
+            if not su.value("account.move", mid, "invoice_date_due"):
+                term = su.value("account.move", mid, "invoice_payment_term_id")
+                import datetime as dt
+
+                vals["invoice_date_due"] = inv_date + dt.timedelta(
+                    days=su.value("account.payment.term", term, "days") if term else 0
+                )
+        if su.value("account.move", mid, "name") in ("/", False):
+            is_payment = (
+                bool(su.search("account.payment", [("move_id", "=", mid)])) if env.db.version <= 17 else False
+            )
+            vals["name"] = next_move_name(
+                su, su.value("account.move", mid, "journal_id"), mtype, date, is_payment
+            )
+        env.with_context(_posting=True).write("account.move", [mid], vals)
+        for lid in su.value("account.move", mid, "line_ids"):
+            if su.value("account.move.line", lid, "display_type") == "payment_term" or su.value(
+                "account.account", su.value("account.move.line", lid, "account_id"), "reconcile"
+            ):
+                su.write_raw(
+                    "account.move.line",
+                    lid,
+                    {"amount_residual": su.value("account.move.line", lid, "balance")},
+                )
+            if (
+                "invoice_date_due" in vals
+                and su.value("account.move.line", lid, "display_type") == "payment_term"
+            ):
+                su.write_raw("account.move.line", lid, {"date_maturity": vals["invoice_date_due"]})
+        partner = su.commercial_partner(su.value("account.move", mid, "partner_id"))
+        if partner and mtype in INVOICE_TYPES:  # raw SQL bump: no write_date, no automation (§3.6)
+            rank = "customer_rank" if mtype in SALE_TYPES else "supplier_rank"
+            su.write_raw("res.partner", partner, {rank: su.value("res.partner", partner, rank) + 1})
+    return False
+
+
+def _unreconcile(env: Any, mid: int) -> None:
+    su = env.sudo()
+    numbers = set()
+    for lid in su.value("account.move", mid, "line_ids"):
+        n = su.value("account.move.line", lid, "matching_number")
+        if n:
+            numbers.add(n)
+    for lid in list(su.txn.ids("account.move.line")):
+        row = su.txn.get("account.move.line", lid)
+        if row.get("matching_number") in numbers:
+            su.write_raw(
+                "account.move.line",
+                lid,
+                {"matching_number": False, "reconciled": False, "amount_residual": row["balance"]},
+            )
+            other = row["move_id"]
+            if other != mid:
+                _refresh_payment_state(su, other)
+
+
+@method("account.move", "button_draft")
+def move_button_draft(env: Any, ids: list[int]) -> None:
+    """posted/cancel → draft; returns None, which XML-RPC cannot marshal (§1.5)."""
+    for mid in ids:
+        env.check_records("account.move", [mid], "write")
+        if env.value("account.move", mid, "state") not in ("posted", "cancel"):
+            raise UserError("Only posted/cancelled journal entries can be reset to draft.")
+    for mid in ids:
+        _unreconcile(env, mid)
+        env.with_context(_posting=True).write("account.move", [mid], {"state": "draft"})
+        env.write_raw("account.move", mid, {"payment_state": "not_paid"})
+        sync_invoice(env, mid)
+    return None
+
+
+@method("account.move", "button_cancel")
+def move_button_cancel(env: Any, ids: list[int]) -> None:
+    """16: writes cancel; 17+: resets posted moves to draft first, then cancels. Returns None."""
+    if env.db.version >= 17:
+        posted = [mid for mid in ids if env.value("account.move", mid, "state") == "posted"]
+        if posted:
+            move_button_draft(env, posted)
+        if any(env.value("account.move", mid, "state") != "draft" for mid in ids):
+            raise UserError("Only draft journal entries can be cancelled.")
+    env.with_context(_posting=True).write("account.move", ids, {"auto_post": "no", "state": "cancel"})
+    return None
+
+
+def _refresh_payment_state(env: Any, mid: int) -> None:
+    su = env.sudo()
+    if (
+        su.value("account.move", mid, "move_type") not in INVOICE_TYPES
+        or su.value("account.move", mid, "state") != "posted"
+    ):
+        return
+    amounts = su.move_amounts(mid)
+    if amounts["residual"] == 0 and amounts["total"]:
+        state = "paid"  # Community: no 'in_payment' (that comes with the enterprise accountant app)
+    elif amounts["residual"] < amounts["total"]:
+        state = "partial"
+    else:
+        state = "not_paid"
+    su.write_raw("account.move", mid, {"payment_state": state})
+
+
+def reconcile(env: Any, line_a: int, line_b: int) -> None:
+    su = env.sudo()
+    ra = su.value("account.move.line", line_a, "amount_residual")
+    rb = su.value("account.move.line", line_b, "amount_residual")
+    if not ra or not rb or (ra > 0) == (rb > 0):
+        raise UserError(
+            "Entries are not from the same account or have opposite-signed open amounts to match."
+        )
+    amount = min(abs(ra), abs(rb))
+    seq = su.db.next_id("_matching")
+    number = f"A{seq}" if amount == abs(ra) == abs(rb) else f"P{seq}"
+    for lid, res in ((line_a, ra), (line_b, rb)):
+        new = round(res - amount if res > 0 else res + amount, 2)
+        su.write_raw(
+            "account.move.line",
+            lid,
+            {"amount_residual": new, "reconciled": new == 0, "matching_number": number},
+        )
+    for lid in (line_a, line_b):
+        _refresh_payment_state(su, su.value("account.move.line", lid, "move_id"))
+
+
+@method("account.move", "js_assign_outstanding_line")
+def move_assign_outstanding(env: Any, ids: list[int], line_id: int) -> bool:
+    """Reconcile the invoice's open receivable/payable lines with ``line_id`` (§3.11)."""
+    mid = ids[0]
+    env.check_records("account.move", [mid], "write")
+    env.check_records("account.move.line", [line_id], "write")
+    account = env.value("account.move.line", line_id, "account_id")
+    for lid in env.value("account.move", mid, "line_ids"):
+        if env.value("account.move.line", lid, "account_id") == account and not env.value(
+            "account.move.line", lid, "reconciled"
+        ) and env.value("account.move.line", line_id, "amount_residual"):
+            reconcile(env, lid, line_id)
+    return True
+
+
+# --------------------------------------------------------------------------------------------------
+# account.payment (§3.11): 16/17 = _inherits account.move; 18/19 = own state machine
+# --------------------------------------------------------------------------------------------------
+def _payment_lines(env: Any, vals: dict, journal: int, company: int) -> list:
+    amount = float(vals.get("amount") or 0)
+    inbound = vals.get("payment_type", "inbound") == "inbound"
+    supplier = vals.get("partner_type", "customer") == "supplier"
+    partner = vals.get("partner_id") or False
+    counterpart = False
+    if partner:
+        counterpart = env.value(
+            "res.partner",
+            partner,
+            "property_account_payable_id" if supplier else "property_account_receivable_id",
+        )
+    counterpart = counterpart or _company_account(env, company, "payable" if supplier else "receivable")
+    outstanding = False
+    if vals.get("payment_method_line_id"):
+        outstanding = env.value(
+            "account.payment.method.line", vals["payment_method_line_id"], "payment_account_id"
+        )
+    outstanding = outstanding or _company_account(
+        env, company, "outstanding_receipts" if inbound else "outstanding_payments"
+    )
+    sign = 1 if inbound else -1
+    return [
+        (
+            0,
+            0,
+            {
+                "account_id": outstanding,
+                "balance": sign * amount,
+                "partner_id": partner,
+                "name": vals.get("ref") or vals.get("memo") or "",
+            },
+        ),
+        (
+            0,
+            0,
+            {
+                "account_id": counterpart,
+                "balance": -sign * amount,
+                "partner_id": partner,
+                "name": vals.get("ref") or vals.get("memo") or "",
+            },
+        ),
+    ]
+
+
+def _bank_journal(env: Any, company: int) -> int:
+    for jid in env.txn.ids("account.journal"):
+        row = env.txn.get("account.journal", jid)
+        if row["type"] in ("bank", "cash") and row["company_id"] == company:
+            return jid
+    raise UserError("No bank or cash journal in this company.")
+
+
+def _payment_prepare(env: Any, vals: dict) -> dict:
+    company = vals.get("company_id") or env.company_id
+    vals.setdefault("journal_id", _bank_journal(env, company))
+    if env.db.version <= 17:
+        vals["move_type"] = "entry"
+        vals["line_ids"] = _payment_lines(env.sudo(), vals, vals["journal_id"], company)
+    else:
+        vals.setdefault("currency_id", env.value("res.company", company, "currency_id"))
+    return vals
+
+
+register("account.payment", prepare_create=_payment_prepare)
+
+
+def _payment_move(env: Any, pid: int) -> int | bool:
+    return env.value("account.payment", pid, "move_id")
+
+
+@method("account.payment", "action_post")
+def payment_action_post(env: Any, ids: list[int]) -> bool:
+    su = env.sudo()
+    for pid in ids:
+        env.check_records("account.payment", [pid], "write")
+        if env.db.version <= 17:
+            move_action_post(env, [_payment_move(env, pid)])
+            continue
+        if su.value("account.payment", pid, "state") != "draft":
+            raise UserError("Only a draft payment can be posted.")
+        company = su.value("account.payment", pid, "company_id")
+        journal = su.value("account.payment", pid, "journal_id")
+        vals = {
+            k: su.value("account.payment", pid, k)
+            for k in (
+                "amount",
+                "payment_type",
+                "partner_type",
+                "partner_id",
+                "memo",
+                "payment_method_line_id",
+            )
+        }
+        name = next_move_name(su, journal, "entry", su.value("account.payment", pid, "date"), payment=True)
+        move = su.create(
+            "account.move",
+            [
+                {
+                    "move_type": "entry",
+                    "journal_id": journal,
+                    "date": su.value("account.payment", pid, "date"),
+                    "ref": vals.get("memo") or False,
+                    "line_ids": _payment_lines(su, vals, journal, company),
+                }
+            ],
+        )[0]
+        move_action_post(su, [move])
+        su.write_raw("account.move", move, {"name": name})
+        env.write("account.payment", [pid], {"state": "in_process", "move_id": move, "name": name})
+    return True
+
+
+@method("account.payment", "action_draft")
+def payment_action_draft(env: Any, ids: list[int]) -> None:
+    for pid in ids:
+        move = _payment_move(env, pid)
+        if env.db.version <= 17:
+            move_button_draft(env, [move])
+        else:
+            if move:
+                move_button_draft(env.sudo(), [move])
+            env.write("account.payment", [pid], {"state": "draft"})
+    return None
+
+
+@method("account.payment", "action_cancel")
+def payment_action_cancel(env: Any, ids: list[int]) -> None:
+    for pid in ids:
+        move = _payment_move(env, pid)
+        if env.db.version <= 17:
+            move_button_cancel(env, [move])
+        else:
+            if move:
+                move_button_cancel(env.sudo(), [move])
+            env.write("account.payment", [pid], {"state": "canceled"})
+    return None
+
+
+def _payment_18(name: str, target: str, allowed: tuple[str, ...]) -> None:
+    def fn(env: Any, ids: list[int]) -> None:
+        for pid in ids:
+            if env.value("account.payment", pid, "state") not in allowed:
+                raise UserError(f"Only payments in state {', '.join(allowed)} can be {target}.")
+            env.write("account.payment", [pid], {"state": target})
+        return None
+
+    method("account.payment", name)(fn)
+
+
+_payment_18("action_validate", "paid", ("in_process",))
+_payment_18("action_reject", "rejected", ("in_process",))
+
+
+def _register_prepare(env: Any, vals: dict) -> dict:
+    if env.context.get("active_model") not in ("account.move", "account.move.line"):
+        raise UserError(
+            "The register payment wizard should only be called on account.move or account.move.line records."
+        )
+    ids = env.context.get("active_ids") or []
+    lines = []
+    for mid in ids:
+        if env.context["active_model"] == "account.move.line":
+            lines.append(mid)
+            continue
+        env.check_records("account.move", [mid], "read")
+        if env.value("account.move", mid, "state") != "posted":
+            raise UserError("You can only register payment for posted journal entries.")
+        for lid in env.value("account.move", mid, "line_ids"):
+            if env.value("account.move.line", lid, "display_type") == "payment_term" and env.value(
+                "account.move.line", lid, "amount_residual"
+            ):
+                lines.append(lid)
+    if not lines:
+        raise UserError(
+            "You can't register a payment because there is nothing left to pay on the selected journal items."
+        )
+    first_move = env.value("account.move.line", lines[0], "move_id")
+    residual = sum(env.value("account.move.line", lid, "amount_residual") for lid in lines)
+    vals.setdefault("line_ids", [(6, 0, lines)])
+    vals.setdefault("amount", round(abs(residual), 2))
+    vals.setdefault("partner_id", env.commercial_partner(env.value("account.move", first_move, "partner_id")))
+    vals.setdefault("payment_type", "inbound" if residual > 0 else "outbound")
+    vals.setdefault("currency_id", env.value("account.move", first_move, "currency_id"))
+    company = env.value("account.move", first_move, "company_id")
+    vals.setdefault("company_id", company)
+    vals.setdefault("journal_id", _bank_journal(env, company))
+    return vals
+
+
+register("account.payment.register", prepare_create=_register_prepare)
+
+
+@method("account.payment.register", "action_create_payments")
+def register_create_payments(env: Any, ids: list[int]) -> dict:
+    """Create, post and reconcile the payment; returns the act_window of the payment."""
+    wid = ids[0]
+    w = {
+        k: env.value("account.payment.register", wid, k)
+        for k in (
+            "amount",
+            "payment_type",
+            "partner_id",
+            "journal_id",
+            "payment_method_line_id",
+            "communication",
+            "payment_date",
+            "company_id",
+            "currency_id",
+            "line_ids",
+            "payment_difference_handling",
+            "writeoff_account_id",
+        )
+    }
+    supplier = any(
+        env.value("account.move", env.value("account.move.line", lid, "move_id"), "move_type")
+        in ("in_invoice", "in_refund", "in_receipt")
+        for lid in w["line_ids"]
+    )
+    vals = {
+        "amount": w["amount"],
+        "payment_type": w["payment_type"],
+        "partner_type": "supplier" if supplier else "customer",
+        "partner_id": w["partner_id"],
+        "journal_id": w["journal_id"],
+        "date": w["payment_date"],
+        "currency_id": w["currency_id"],
+        "payment_method_line_id": w["payment_method_line_id"],
+        "company_id": w["company_id"],
+    }
+    vals["ref" if env.db.version <= 17 else "memo"] = w["communication"] or False
+    if env.db.version <= 17:
+        vals.pop("company_id")
+    pid = env.create("account.payment", [vals])[0]
+    payment_action_post(env, [pid])
+    move = env.sudo().value("account.payment", pid, "move_id")
+    counter = [
+        lid
+        for lid in env.sudo().value("account.move", move, "line_ids")
+        if env.sudo().value("account.move.line", lid, "balance")
+        * (1 if w["payment_type"] == "inbound" else -1)
+        < 0
+    ]
+    for lid in w["line_ids"]:
+        for cid in counter:
+            if env.sudo().value("account.move.line", cid, "amount_residual") and env.sudo().value(
+                "account.move.line", lid, "amount_residual"
+            ):
+                reconcile(env, lid, cid)
+    if env.db.version <= 17:
+        env.sudo().write_raw("account.payment", pid, {"is_reconciled": True})
+    else:
+        env.sudo().write_raw(
+            "account.payment",
+            pid,
+            {
+                "is_reconciled": True,
+                "invoice_ids": sorted(
+                    {env.value("account.move.line", lid, "move_id") for lid in w["line_ids"]}
+                ),
+            },
+        )
+    return {
+        "name": "Payments",
+        "type": "ir.actions.act_window",
+        "res_model": "account.payment",
+        "context": {"create": False},
+        "view_mode": "form",
+        "res_id": pid,
+    }
+
+
+# --------------------------------------------------------------------------------------------------
+# product.template / product.product (§3.7)
+# --------------------------------------------------------------------------------------------------
+def _template_after_create(env: Any, ids: list[int]) -> None:
+    if env.context.get("_from_inherits") == "product.product":
+        return
+    for tid in ids:
+        env.sudo().with_context(_from_inherits=None).create("product.product", [{"product_tmpl_id": tid}])
+
+
+register("product.template", after_create=_template_after_create)
+
+
+# --------------------------------------------------------------------------------------------------
+# sale.order / purchase.order (§3.8, §3.9)
+# --------------------------------------------------------------------------------------------------
+def _order_prepare(prefix: str) -> Callable[[Any, dict], dict]:
+    def prepare(env: Any, vals: dict) -> dict:
+        model = "sale.order" if prefix == "S" else "purchase.order"
+        if vals.get("name", "New") == "New":
+            last = 0
+            for oid in env.txn.ids(model):
+                name = env.txn.get(model, oid)["name"]
+                if re.fullmatch(prefix + r"\d{5}", name or ""):
+                    last = max(last, int(name[1:]))
+            vals["name"] = f"{prefix}{last + 1:05d}"
+        for key in ("partner_invoice_id", "partner_shipping_id"):
+            if prefix == "S" and vals.get("partner_id"):
+                vals.setdefault(key, vals["partner_id"])
+        return vals
+
+    return prepare
+
+
+register("sale.order", prepare_create=_order_prepare("S"))
+register("purchase.order", prepare_create=_order_prepare("P"))
+
+
+def _set_state(
+    env: Any, model: str, ids: list[int], allowed: tuple[str, ...], target: str, extra: dict | None = None
+) -> None:
+    for oid in ids:
+        env.check_records(model, [oid], "write")
+        state = env.value(model, oid, "state")
+        if state not in allowed:
+            raise UserError(
+                f"It is not allowed to go from state '{state}' to '{target}' on {env.display_name(model, oid)}."
+            )
+    env.write(model, ids, {"state": target, **(extra or {})})
+
+
+@method("sale.order", "action_confirm")
+def sale_confirm(env: Any, ids: list[int]) -> bool:
+    _set_state(env, "sale.order", ids, ("draft", "sent"), "sale")
+    return True
+
+
+@method("sale.order", "action_draft")
+def sale_draft(env: Any, ids: list[int]) -> bool:
+    _set_state(env, "sale.order", ids, ("cancel", "sent"), "draft")
+    return True
+
+
+@method("sale.order", "action_cancel")
+def sale_cancel(env: Any, ids: list[int]) -> Any:
+    for oid in ids:
+        if env.db.version >= 17 and env.value("sale.order", oid, "locked"):
+            raise UserError(
+                "You cannot cancel a locked order. Please unlock it first if you want to cancel it."
+            )
+    if any(env.value("sale.order", oid, "state") != "draft" for oid in ids) and not env.context.get(
+        "disable_cancel_warning"
+    ):
+        return {
+            "name": "Cancel Sales Order",
+            "type": "ir.actions.act_window",
+            "res_model": "sale.order.cancel",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_order_id": ids[0]},
+        }
+    _set_state(env, "sale.order", ids, ("draft", "sent", "sale"), "cancel")
+    return True
+
+
+def _sale_lock(locked: bool) -> Callable:
+    def fn(env: Any, ids: list[int]) -> bool:
+        env.write("sale.order", ids, {"locked": locked})
+        return True
+
+    return fn
+
+
+def _register_sale_lock() -> None:
+    method("sale.order", "action_lock")(_sale_lock(True))
+    method("sale.order", "action_unlock")(_sale_lock(False))
+
+
+_register_sale_lock()
+
+
+@method("sale.order", "action_done")
+def sale_done(env: Any, ids: list[int]) -> bool:
+    if env.db.version >= 17:
+        raise AttributeError("The method 'action_done' does not exist on the model 'sale.order'")
+    _set_state(env, "sale.order", ids, ("sale",), "done")
+    return True
+
+
+@method("purchase.order", "button_confirm")
+def purchase_confirm(env: Any, ids: list[int]) -> bool:
+    _set_state(env, "purchase.order", ids, ("draft", "sent"), "purchase", {"date_approve": env.now()})
+    return True
+
+
+@method("purchase.order", "button_approve")
+def purchase_approve(env: Any, ids: list[int]) -> bool:
+    _set_state(env, "purchase.order", ids, ("to approve",), "purchase", {"date_approve": env.now()})
+    return True
+
+
+@method("purchase.order", "button_cancel")
+def purchase_cancel(env: Any, ids: list[int]) -> None:
+    _set_state(env, "purchase.order", ids, ("draft", "sent", "to approve", "purchase"), "cancel")
+    return None
+
+
+@method("purchase.order", "button_draft")
+def purchase_draft(env: Any, ids: list[int]) -> dict:
+    _set_state(env, "purchase.order", ids, ("cancel",), "draft")
+    return {}
+
+
+@method("purchase.order", "button_done")
+def purchase_done(env: Any, ids: list[int]) -> None:
+    if env.db.version >= 19:  # §3.9: no 'done' in 19 — lock instead
+        raise AttributeError("The method 'button_done' does not exist on the model 'purchase.order'")
+    _set_state(env, "purchase.order", ids, ("purchase",), "done")
+    return None
+
+
+def _po_lock(locked: bool) -> Callable:
+    def fn(env: Any, ids: list[int]) -> None:
+        if env.db.version < 19:
+            raise AttributeError("The method does not exist on the model 'purchase.order'")
+        env.write("purchase.order", ids, {"locked": locked})
+        return None
+
+    return fn
+
+
+method("purchase.order", "button_lock")(_po_lock(True))
+method("purchase.order", "button_unlock")(_po_lock(False))
+
+
+# --------------------------------------------------------------------------------------------------
+# stock.quant (§3.13)
+# --------------------------------------------------------------------------------------------------
+def _storable(env: Any, product: int) -> bool:
+    if env.db.version >= 18:
+        return bool(env.value("product.product", product, "is_storable"))
+    return env.value("product.product", product, "detailed_type") == "product"
+
+
+def _quant_prepare(env: Any, vals: dict) -> dict:
+    if not env.su and not env.context.get("inventory_mode"):
+        raise UserError("Quant's creation is restricted, you can't do this operation.")
+    product = vals.get("product_id")
+    if product and not _storable(env, product):
+        raise UserError("Quants cannot be created for consumables or services.")
+    if "inventory_quantity" in vals:
+        vals["inventory_quantity_set"] = True
+    return vals
+
+
+def _quant_reuse(env: Any, vals: dict) -> int | None:
+    """In inventory mode a create on an existing (product, location) quant updates that quant."""
+    for qid in env.txn.ids("stock.quant"):
+        row = env.txn.get("stock.quant", qid)
+        if row["product_id"] == vals.get("product_id") and row["location_id"] == vals.get("location_id"):
+            env.write(
+                "stock.quant",
+                [qid],
+                {k: v for k, v in vals.items() if k not in ("product_id", "location_id")},
+            )
+            return qid
+    return None
+
+
+register("stock.quant", prepare_create=_quant_prepare, reuse=_quant_reuse)
+
+
+@method("stock.quant", "action_apply_inventory")
+def quant_apply(env: Any, ids: list[int]) -> None:
+    for qid in ids:
+        env.check_records("stock.quant", [qid], "write")
+        if env.value("stock.quant", qid, "inventory_quantity_set"):
+            env.sudo().write(
+                "stock.quant",
+                [qid],
+                {
+                    "quantity": env.value("stock.quant", qid, "inventory_quantity"),
+                    "inventory_quantity": 0.0,
+                    "inventory_quantity_set": False,
+                },
+            )
+    return None

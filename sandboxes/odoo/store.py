@@ -1,0 +1,166 @@
+"""In-memory tables with PostgreSQL-like transactions.
+
+Each transaction sees a snapshot of the committed rows taken when it starts (REPEATABLE READ, as Odoo
+uses), keeps its own writes in an overlay and publishes them atomically on commit. A row that another
+transaction committed after our snapshot makes our commit fail with SerializationFailure, which is what
+PostgreSQL does to the second writer of a row. Sequences are not transactional (ids are never reused).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from .errors import SerializationFailure, ValidationError
+from .fields import ModelDef
+from .options import Options
+
+Row = dict[str, Any]
+_DELETED = None
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Database:
+    """One Odoo database: a registry (model definitions, mutable for manual models) and committed rows."""
+
+    def __init__(
+        self, name: str, version: int, registry: dict[str, ModelDef], options: Options | None = None
+    ) -> None:
+        self.name = name
+        self.version = version
+        self.options = options or Options(version=version)
+        self.webhook_log: list[Any] = []  # automation.WebhookCall, in sending order
+        self.passwords: dict[int, str] = {}
+        self.api_keys: list[Any] = []  # service.ApiKey
+        self.totp_users: set[int] = set()  # users with 2FA: RPC accepts only API keys (§1.2)
+        self.registry = registry
+        self.tables: dict[str, dict[int, Row]] = {m: {} for m in registry}
+        self._seq: dict[str, int] = {}
+        self._lock = threading.RLock()
+        self.commit_hooks: list[Callable[[Transaction], None]] = []  # fault injection at commit time
+
+    def next_id(self, model: str) -> int:
+        with self._lock:
+            self._seq[model] = self._seq.get(model, 0) + 1
+            return self._seq[model]
+
+    def add_model(self, mdef: ModelDef) -> None:
+        with self._lock:
+            self.registry[mdef.name] = mdef
+            self.tables.setdefault(mdef.name, {})
+
+    def begin(self) -> Transaction:
+        with self._lock:
+            snapshot = {m: dict(rows) for m, rows in self.tables.items()}
+        return Transaction(self, snapshot)
+
+
+class Transaction:
+    def __init__(self, db: Database, snapshot: dict[str, dict[int, Row]]) -> None:
+        self.db = db
+        self.snapshot = snapshot
+        self.overlay: dict[str, dict[int, Row | None]] = {}
+        self.now = utcnow()  # odoo-facts §4: write_date is the transaction start, UTC
+        self.postcommit: list[Callable[[], None]] = []
+        self.postrollback: list[Callable[[], None]] = []
+        self.closed = False
+        self.data: dict[str, Any] = {}  # per-transaction scratch (e.g. webhooks sent)
+
+    # -- reads -------------------------------------------------------------------------------------
+    def get(self, model: str, rid: int) -> Row | None:
+        over = self.overlay.get(model)
+        if over is not None and rid in over:
+            return over[rid]
+        return self.snapshot.get(model, {}).get(rid)
+
+    def exists(self, model: str, rid: int) -> bool:
+        return self.get(model, rid) is not None
+
+    def ids(self, model: str) -> Iterator[int]:
+        base = self.snapshot.get(model, {})
+        over = self.overlay.get(model, {})
+        for rid in sorted(set(base) | set(over)):
+            if self.get(model, rid) is not None:
+                yield rid
+
+    # -- writes ------------------------------------------------------------------------------------
+    def put(self, model: str, rid: int, row: Row) -> None:
+        self.overlay.setdefault(model, {})[rid] = row
+
+    def delete(self, model: str, rid: int) -> None:
+        self.overlay.setdefault(model, {})[rid] = _DELETED
+
+    @property
+    def dirty(self) -> bool:
+        return any(self.overlay.values())
+
+    # -- end ---------------------------------------------------------------------------------------
+    def commit(self) -> None:
+        """Publish the overlay atomically; raise SerializationFailure on a concurrent update."""
+        db = self.db
+        with db._lock:
+            for hook in list(db.commit_hooks):
+                hook(self)
+            for model, rows in self.overlay.items():
+                committed = db.tables.setdefault(model, {})
+                base = self.snapshot.get(model, {})
+                for rid in rows:
+                    if committed.get(rid) is not base.get(rid):
+                        raise SerializationFailure()
+            self._check_unique()
+            for model, rows in self.overlay.items():
+                committed = db.tables[model]
+                for rid, row in rows.items():
+                    if row is None:
+                        committed.pop(rid, None)
+                    else:
+                        committed[rid] = row
+            self.closed = True
+        for hook in self.postcommit:
+            hook()
+
+    def rollback(self) -> None:
+        self.overlay.clear()
+        self.closed = True
+        for hook in self.postrollback:
+            hook()
+
+    def _check_unique(self) -> None:
+        """Unique indexes are checked against what others committed meanwhile (PostgreSQL would block
+        the second inserter, then fail it)."""
+        for model, rows in self.overlay.items():
+            mdef = self.db.registry.get(model)
+            if not mdef or not mdef.unique:
+                continue
+            committed = self.db.tables[model]
+            for cols in mdef.unique:
+                seen: dict[tuple, int] = {}
+                merged = {rid: r for rid, r in committed.items() if rid not in rows}
+                merged.update({rid: r for rid, r in rows.items() if r is not None})
+                for rid, row in merged.items():
+                    key = tuple(_key(row.get(c)) for c in cols)
+                    if any(k in (False, None) for k in key):
+                        continue  # NULLs are distinct in a unique index
+                    if key in seen and (rid in rows or seen[key] in rows):
+                        raise unique_violation(model, cols, key)
+                    seen[key] = rid
+
+
+def _key(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+def unique_violation(model: str, cols: tuple[str, ...], key: tuple) -> ValidationError:
+    # odoo-facts §1.5: SQL integrity errors reach the client as a ValidationError.
+    table = model.replace(".", "_")
+    index = f"{table}_{'_'.join(cols)}_uniq"
+    shown = ", ".join(str(k) for k in key)
+    return ValidationError(
+        "The operation cannot be completed: duplicate key value violates unique constraint "
+        f'"{index}"\nDETAIL:  Key ({", ".join(cols)})=({shown}) already exists.'
+    )
