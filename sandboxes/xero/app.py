@@ -14,6 +14,7 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from flask import Flask, Response, g, request
+from werkzeug.datastructures import Headers
 
 from . import idempotency, scopes
 from .errors import (
@@ -112,14 +113,31 @@ def create_app(sb: XeroSandbox) -> Flask:
     return app
 
 
-def _check_request(sb: XeroSandbox, which: str, spec_path: str) -> Response | None:
+def _headers_for_spec(tenant_id: str | None) -> Headers:
+    """Request headers as validated: a custom connection may omit xero-tenant-id (xero-facts §7), which
+    the spec marks required, so the tenant the token is bound to is filled in."""
+    headers = Headers(request.headers)
+    if tenant_id and "xero-tenant-id" not in headers:
+        headers["xero-tenant-id"] = tenant_id
+    return headers
+
+
+def _check_request(
+    sb: XeroSandbox, which: str, spec_path: str, tenant_id: str | None = None
+) -> Response | None:
     if sb.validator is None:
         return None
     content_type = request.content_type or ""
     if "/Attachments/" in spec_path:
         content_type = "application/octet-stream"  # the spec declares only this type for uploads
     errors = sb.validator.request_errors(
-        which, request.method, spec_path, request.args, request.headers, request.get_data(), content_type
+        which,
+        request.method,
+        spec_path,
+        request.args,
+        _headers_for_spec(tenant_id),
+        request.get_data(),
+        content_type,
     )
     if not errors:
         return None
@@ -127,7 +145,9 @@ def _check_request(sb: XeroSandbox, which: str, spec_path: str) -> Response | No
     return validation_exception([{"ValidationErrors": [{"Message": e} for e in errors]}], message)
 
 
-def _check_response(sb: XeroSandbox, which: str, spec_path: str, resp: Response) -> None:
+def _check_response(
+    sb: XeroSandbox, which: str, spec_path: str, resp: Response, tenant_id: str | None = None
+) -> None:
     if sb.validator is None:
         return
     content_type = request.content_type or ""
@@ -141,7 +161,7 @@ def _check_response(sb: XeroSandbox, which: str, spec_path: str, resp: Response)
         request.method,
         spec_path,
         request.args,
-        request.headers,
+        _headers_for_spec(tenant_id),
         request.get_data(),
         content_type,
         resp.status_code,
@@ -236,7 +256,7 @@ def _in_spec(sb: XeroSandbox, spec_path: str) -> bool:
 def _handle(
     sb: XeroSandbox, route: Any, params: dict[str, str], tenant_id: str, path: str, spec_path: str
 ) -> Response:
-    problem = _check_request(sb, "accounting", spec_path)
+    problem = _check_request(sb, "accounting", spec_path, tenant_id)
     if problem is not None:
         return problem
     ctx = Ctx(
@@ -262,5 +282,5 @@ def _handle(
         resp = Response("An error occurred in Xero.", status=500, mimetype="text/plain")
     for category, event_type, url, resource_id, data in ctx.events:
         sb.webhooks.publish(category, event_type, tenant_id, resource_id, url, data)
-    _check_response(sb, "accounting", spec_path, resp)
+    _check_response(sb, "accounting", spec_path, resp, tenant_id)
     return resp

@@ -132,7 +132,7 @@ class XeroSandbox:
         self._server = make_server(host, port, create_app(self), threaded=True)
         self.url = f"http://{host}:{self._server.server_port}"
         self._thread = threading.Thread(
-            target=self._server.serve_forever, name="xero-sandbox-http", daemon=True
+            target=self._server.serve_forever, args=(0.05,), name="xero-sandbox-http", daemon=True
         )
         self._thread.start()
         self.webhooks.start()

@@ -1,0 +1,260 @@
+"""Identity: authorize, token endpoint, refresh rotation and grace, lifetimes, custom connections,
+connections (xero-facts §7)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from urllib.parse import parse_qs, urlparse
+
+import requests
+
+from sandboxes.xero import FULL_SCOPES
+
+REDIRECT = "http://127.0.0.1:9/callback"
+
+
+def _basic(sb):
+    raw = f"{sb.credentials.client_id}:{sb.credentials.client_secret}".encode()
+    return {"Authorization": "Basic " + base64.b64encode(raw).decode()}
+
+
+def _authorize(sb, **extra):
+    params = {
+        "response_type": "code",
+        "client_id": sb.credentials.client_id,
+        "redirect_uri": REDIRECT,
+        "scope": FULL_SCOPES,
+        "state": "st-1",
+        **extra,
+    }
+    return requests.get(sb.authorize_url, params=params, allow_redirects=False, timeout=5)
+
+
+def _code(sb, **extra):
+    r = _authorize(sb, **extra)
+    assert r.status_code == 302, r.text
+    return parse_qs(urlparse(r.headers["Location"]).query)
+
+
+def _exchange(sb, code, **extra):
+    data = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT, **extra}
+    return requests.post(sb.token_url, data=data, headers=_basic(sb), timeout=5)
+
+
+def _refresh(sb, token):
+    return requests.post(
+        sb.token_url,
+        data={"grant_type": "refresh_token", "refresh_token": token},
+        headers=_basic(sb),
+        timeout=5,
+    )
+
+
+def _connections(sb, access, **params):
+    return requests.get(
+        sb.connections_url, headers={"Authorization": f"Bearer {access}"}, params=params, timeout=5
+    )
+
+
+def test_auto_approve_redirects_with_code_and_state(make_sandbox):
+    sb = make_sandbox(auto_approve=True)
+    query = _code(sb)
+    assert query["state"] == ["st-1"] and query["code"][0]
+
+
+def test_consent_page_then_allow_redirects_with_chosen_tenant(make_sandbox):
+    sb = make_sandbox()
+    page = _authorize(sb)
+    assert page.status_code == 200 and sb.tenants[0].name in page.text
+    form = {
+        "response_type": "code",
+        "client_id": sb.credentials.client_id,
+        "redirect_uri": REDIRECT,
+        "scope": FULL_SCOPES,
+        "state": "s",
+        "decision": "allow",
+        "tenant": sb.tenants[1].tenant_id,
+    }
+    r = requests.post(sb.authorize_url, data=form, allow_redirects=False, timeout=5)
+    code = parse_qs(urlparse(r.headers["Location"]).query)["code"][0]
+    access = _exchange(sb, code).json()["access_token"]
+    assert [c["tenantId"] for c in _connections(sb, access).json()] == [sb.tenants[1].tenant_id]
+
+
+def test_consent_denied_redirects_with_access_denied(make_sandbox):
+    sb = make_sandbox()
+    form = {
+        "response_type": "code",
+        "client_id": sb.credentials.client_id,
+        "redirect_uri": REDIRECT,
+        "scope": FULL_SCOPES,
+        "state": "s",
+        "decision": "deny",
+    }
+    r = requests.post(sb.authorize_url, data=form, allow_redirects=False, timeout=5)
+    assert parse_qs(urlparse(r.headers["Location"]).query)["error"] == ["access_denied"]
+
+
+def test_unknown_scope_is_refused_at_authorize(make_sandbox):
+    sb = make_sandbox(auto_approve=True)
+    r = _authorize(sb, scope="accounting.everything")
+    assert parse_qs(urlparse(r.headers["Location"]).query)["error"] == ["invalid_scope"]
+
+
+def test_code_exchange_gives_30_minute_access_token_and_refresh_token(make_sandbox):
+    sb = make_sandbox(auto_approve=True)
+    body = _exchange(sb, _code(sb)["code"][0]).json()
+    assert body["expires_in"] == 1800 and body["token_type"] == "Bearer"
+    assert body["access_token"] and body["refresh_token"]
+
+
+def test_code_is_single_use(make_sandbox):
+    sb = make_sandbox(auto_approve=True)
+    code = _code(sb)["code"][0]
+    assert _exchange(sb, code).status_code == 200
+    second = _exchange(sb, code)
+    assert second.status_code == 400 and second.json()["error"] == "invalid_grant"
+
+
+def test_code_expires_after_5_minutes(make_sandbox, clock):
+    sb = make_sandbox(auto_approve=True)
+    code = _code(sb)["code"][0]
+    clock.advance(301)
+    assert _exchange(sb, code).json() == {"error": "invalid_grant"}
+
+
+def test_token_endpoint_requires_client_basic_auth(make_sandbox):
+    sb = make_sandbox(auto_approve=True)
+    code = _code(sb)["code"][0]
+    r = requests.post(
+        sb.token_url,
+        data={"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT},
+        auth=(sb.credentials.client_id, "wrong"),
+        timeout=5,
+    )
+    assert r.status_code == 400 and r.json()["error"] == "invalid_client"
+
+
+def test_pkce_verifier_must_match_challenge(make_sandbox):
+    sb = make_sandbox(auto_approve=True)
+    verifier = "v" * 50
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    code = _code(sb, code_challenge=challenge, code_challenge_method="S256")["code"][0]
+    assert _exchange(sb, code, code_verifier="x" * 50).json()["error"] == "invalid_grant"
+    code = _code(sb, code_challenge=challenge, code_challenge_method="S256")["code"][0]
+    assert _exchange(sb, code, code_verifier=verifier).status_code == 200
+
+
+def test_refresh_rotates_both_tokens(sb):
+    first = sb.issue_tokens()
+    r = _refresh(sb, first["refresh_token"])
+    assert r.status_code == 200
+    second = r.json()
+    assert second["refresh_token"] != first["refresh_token"]
+    assert second["access_token"] != first["access_token"]
+    assert _refresh(sb, second["refresh_token"]).status_code == 200
+
+
+def test_reused_refresh_token_within_grace_returns_the_same_new_pair(sb, clock):
+    first = sb.issue_tokens()
+    a = _refresh(sb, first["refresh_token"]).json()
+    clock.advance(29 * 60)
+    b = _refresh(sb, first["refresh_token"]).json()
+    assert a == b
+
+
+def test_reused_refresh_token_after_grace_is_invalid_grant(sb, clock):
+    first = sb.issue_tokens()
+    _refresh(sb, first["refresh_token"])
+    clock.advance(30 * 60 + 1)
+    r = _refresh(sb, first["refresh_token"])
+    assert r.status_code == 400 and r.json() == {"error": "invalid_grant"}
+
+
+def test_refresh_token_unused_for_60_days_is_invalid_grant(sb, clock):
+    tokens = sb.issue_tokens()
+    clock.advance(60 * 86400 + 1)
+    assert _refresh(sb, tokens["refresh_token"]).json() == {"error": "invalid_grant"}
+
+
+def test_refresh_token_used_within_60_days_still_works(sb, clock):
+    tokens = sb.issue_tokens()
+    clock.advance(59 * 86400)
+    assert _refresh(sb, tokens["refresh_token"]).status_code == 200
+
+
+def test_no_refresh_token_without_offline_access(sb):
+    assert "refresh_token" not in sb.issue_tokens(scopes="accounting.contacts")
+
+
+def test_access_token_expires_after_30_minutes_with_token_expired(sb, clock, tenant_a):
+    access = sb.token_for()
+    headers = {"Authorization": f"Bearer {access}", "xero-tenant-id": tenant_a}
+    assert requests.get(sb.api_url + "/Contacts", headers=headers, timeout=5).status_code == 200
+    clock.advance(1800)
+    r = requests.get(sb.api_url + "/Contacts", headers=headers, timeout=5)
+    assert r.status_code == 401 and r.json()["Detail"] == "TokenExpired"
+
+
+def test_unknown_bearer_is_401_authentication_unsuccessful(sb, tenant_a):
+    r = requests.get(
+        sb.api_url + "/Contacts",
+        headers={"Authorization": "Bearer nope", "xero-tenant-id": tenant_a},
+        timeout=5,
+    )
+    assert r.status_code == 401 and r.json()["Detail"] == "AuthenticationUnsuccessful"
+
+
+def test_client_credentials_token_works_without_tenant_header(sb):
+    r = requests.post(sb.token_url, data={"grant_type": "client_credentials"}, headers=_basic(sb), timeout=5)
+    assert r.status_code == 200 and "refresh_token" not in r.json()
+    access = r.json()["access_token"]
+    api = requests.get(sb.api_url + "/Contacts", headers={"Authorization": f"Bearer {access}"}, timeout=5)
+    assert api.status_code == 200
+
+
+def test_client_credentials_token_is_bound_to_one_tenant(sb, tenant_b):
+    access = requests.post(
+        sb.token_url, data={"grant_type": "client_credentials"}, headers=_basic(sb), timeout=5
+    ).json()["access_token"]
+    r = requests.get(
+        sb.api_url + "/Contacts",
+        headers={"Authorization": f"Bearer {access}", "xero-tenant-id": tenant_b},
+        timeout=5,
+    )
+    assert r.status_code == 403
+
+
+def test_client_credentials_refused_without_custom_connection(make_sandbox):
+    sb = make_sandbox(custom_connection_tenant=None)
+    r = requests.post(sb.token_url, data={"grant_type": "client_credentials"}, headers=_basic(sb), timeout=5)
+    assert r.status_code == 400 and r.json()["error"] == "unauthorized_client"
+
+
+def test_connections_list_tenants_and_filter_by_auth_event(sb):
+    first = sb.issue_tokens(tenant_ids=[sb.tenants[0].tenant_id])["access_token"]
+    second = sb.issue_tokens(tenant_ids=[sb.tenants[1].tenant_id])["access_token"]
+    rows = _connections(sb, second).json()
+    assert {r["tenantId"] for r in rows} == {t.tenant_id for t in sb.tenants}
+    assert all(r["tenantType"] == "ORGANISATION" for r in rows)
+    latest = next(r for r in rows if r["tenantId"] == sb.tenants[1].tenant_id)["authEventId"]
+    only = _connections(sb, first, authEventId=latest).json()
+    assert [r["tenantId"] for r in only] == [sb.tenants[1].tenant_id]
+
+
+def test_deleted_connection_makes_tenant_forbidden_and_blocks_refresh(sb, tenant_a):
+    tokens = sb.issue_tokens(tenant_ids=[tenant_a])
+    access = tokens["access_token"]
+    conn = _connections(sb, access).json()[0]
+    r = requests.delete(
+        f"{sb.connections_url}/{conn['id']}", headers={"Authorization": f"Bearer {access}"}, timeout=5
+    )
+    assert r.status_code == 204
+    api = requests.get(
+        sb.api_url + "/Contacts",
+        headers={"Authorization": f"Bearer {access}", "xero-tenant-id": tenant_a},
+        timeout=5,
+    )
+    assert api.status_code == 403
+    assert _refresh(sb, tokens["refresh_token"]).json() == {"error": "invalid_grant"}
