@@ -125,6 +125,7 @@ def make_runtime(tmp_path, namespace):
             environ["BRIDGE_DATABASE_URL"] = database_url
         environ.update(env)
         runtime = Runtime.from_settings(load_settings(environ))
+        runtime.test_environ = environ  # for worker subprocesses
         made.append(runtime)
         return runtime
 
