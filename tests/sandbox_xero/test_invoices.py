@@ -1,0 +1,252 @@
+"""Invoices, credit notes, payments, allocations: tax per line with Xero's rounding, totals, status
+machine, amounts (xero-facts §5, §8)."""
+
+from __future__ import annotations
+
+import pytest
+
+from .helpers import line
+
+
+@pytest.fixture
+def customer(api):
+    return api.contact("Customer")["ContactID"]
+
+
+def _pay(api, invoice_id, amount, **kw):
+    body = {
+        "Invoice": {"InvoiceID": invoice_id},
+        "Account": {"Code": "090"},
+        "Date": "2026-11-02",
+        "Amount": amount,
+        **kw,
+    }
+    return api.put("/Payments", json={"Payments": [body]})
+
+
+def _authorised(api, customer, *lines):
+    r = api.invoice(customer, list(lines), Status="AUTHORISED")
+    assert r.status_code == 200, r.text
+    return r.json()["Invoices"][0]
+
+
+def test_tax_is_rounded_per_line_then_summed(api, customer):
+    # 15 % of 0.10 is 0.015 → 0.02 on each line; three lines give 0.06, not round(0.045) = 0.05.
+    inv = _authorised(api, customer, line(0.10), line(0.10), line(0.10))
+    assert [li["TaxAmount"] for li in inv["LineItems"]] == [0.02, 0.02, 0.02]
+    assert (inv["SubTotal"], inv["TotalTax"], inv["Total"]) == (0.30, 0.06, 0.36)
+
+
+def test_line_amount_is_quantity_times_unit_rounded_to_cents(api, customer):
+    inv = _authorised(api, customer, line(3.333, qty=3))
+    assert inv["LineItems"][0]["UnitAmount"] == 3.33 and inv["LineItems"][0]["LineAmount"] == 9.99
+
+
+def test_unitdp_4_keeps_four_decimal_unit_amounts(api, customer):
+    body = {
+        "Type": "ACCREC",
+        "Contact": {"ContactID": customer},
+        "DueDate": "2026-12-01",
+        "LineItems": [line(1.2345, qty=10)],
+    }
+    inv = api.put("/Invoices?unitdp=4", json={"Invoices": [body]}).json()["Invoices"][0]
+    assert inv["LineItems"][0]["UnitAmount"] == 1.2345 and inv["LineItems"][0]["LineAmount"] == 12.35
+
+
+def test_inclusive_amounts_carry_the_tax_inside(api, customer):
+    inv = _authorised(api, customer, line(115.00))
+    r = api.invoice(customer, [line(115.00)], LineAmountTypes="Inclusive", Status="AUTHORISED")
+    incl = r.json()["Invoices"][0]
+    assert (incl["SubTotal"], incl["TotalTax"], incl["Total"]) == (100.0, 15.0, 115.0)
+    assert inv["Total"] == 132.25
+
+
+def test_line_amount_that_does_not_match_is_refused(api, customer):
+    r = api.invoice(customer, [line(10, qty=2, LineAmount=25)])
+    assert r.status_code == 400 and "does not match" in r.text
+
+
+def test_unknown_account_code_is_refused(api, customer):
+    r = api.invoice(customer, [line(10, account="999")])
+    assert (
+        r.status_code == 400
+        and "is not a valid code" in r.json()["Elements"][0]["ValidationErrors"][0]["Message"]
+    )
+
+
+def test_sales_invoice_numbers_are_generated_and_unique(api, customer):
+    first = _authorised(api, customer, line(10))
+    assert first["InvoiceNumber"] == "INV-0001"
+    r = api.invoice(customer, [line(10)], InvoiceNumber="INV-0001")
+    assert r.status_code == 400 and "must be unique" in r.text
+
+
+def test_bill_numbers_need_not_be_unique(api, customer):
+    for _ in range(2):
+        r = api.invoice(
+            customer, [line(10, account="400", tax="INPUT2")], Type="ACCPAY", InvoiceNumber="SUP-1"
+        )
+        assert r.status_code == 200
+
+
+def test_draft_to_submitted_to_authorised(api, customer):
+    inv = api.invoice(customer, [line(10)]).json()["Invoices"][0]
+    assert inv["Status"] == "DRAFT"
+    for status in ("SUBMITTED", "AUTHORISED"):
+        r = api.post(f"/Invoices/{inv['InvoiceID']}", json={"Invoices": [{"Status": status}]})
+        assert r.json()["Invoices"][0]["Status"] == status
+
+
+def test_approval_needs_a_due_date(api, customer):
+    body = {
+        "Type": "ACCREC",
+        "Contact": {"ContactID": customer},
+        "LineItems": [line(10)],
+        "Status": "AUTHORISED",
+    }
+    assert api.put("/Invoices", json={"Invoices": [body]}).status_code == 400
+
+
+def test_draft_can_be_deleted(api, customer):
+    inv = api.invoice(customer, [line(10)]).json()["Invoices"][0]
+    r = api.post(f"/Invoices/{inv['InvoiceID']}", json={"Invoices": [{"Status": "DELETED"}]})
+    assert r.json()["Invoices"][0]["Status"] == "DELETED"
+
+
+def test_authorised_cannot_be_deleted(api, customer):
+    inv = _authorised(api, customer, line(10))
+    r = api.post(f"/Invoices/{inv['InvoiceID']}", json={"Invoices": [{"Status": "DELETED"}]})
+    assert r.status_code == 400
+
+
+def test_draft_cannot_be_voided(api, customer):
+    inv = api.invoice(customer, [line(10)]).json()["Invoices"][0]
+    assert (
+        api.post(f"/Invoices/{inv['InvoiceID']}", json={"Invoices": [{"Status": "VOIDED"}]}).status_code
+        == 400
+    )
+
+
+def test_authorised_without_payments_can_be_voided_and_then_is_terminal(api, customer):
+    inv = _authorised(api, customer, line(10))
+    r = api.post(f"/Invoices/{inv['InvoiceID']}", json={"Invoices": [{"Status": "VOIDED"}]})
+    assert r.json()["Invoices"][0]["Status"] == "VOIDED"
+    assert (
+        api.post(f"/Invoices/{inv['InvoiceID']}", json={"Invoices": [{"Reference": "x"}]}).status_code == 400
+    )
+
+
+def test_void_is_refused_while_a_payment_exists(api, customer):
+    inv = _authorised(api, customer, line(100))
+    assert _pay(api, inv["InvoiceID"], 10).status_code == 200
+    assert (
+        api.post(f"/Invoices/{inv['InvoiceID']}", json={"Invoices": [{"Status": "VOIDED"}]}).status_code
+        == 400
+    )
+
+
+def test_paid_cannot_be_requested_by_a_client(api, customer):
+    inv = _authorised(api, customer, line(10))
+    assert (
+        api.post(f"/Invoices/{inv['InvoiceID']}", json={"Invoices": [{"Status": "PAID"}]}).status_code == 400
+    )
+
+
+def test_full_payment_marks_paid_and_deleting_it_reverts(api, customer):
+    inv = _authorised(api, customer, line(100))
+    pay = _pay(api, inv["InvoiceID"], 115).json()["Payments"][0]
+    got = api.get(f"/Invoices/{inv['InvoiceID']}").json()["Invoices"][0]
+    assert (got["Status"], got["AmountDue"], got["AmountPaid"]) == ("PAID", 0.0, 115.0)
+    r = api.post(f"/Payments/{pay['PaymentID']}", json={"Status": "DELETED"})
+    assert r.status_code == 200 and r.json()["Payments"][0]["Status"] == "DELETED"
+    got = api.get(f"/Invoices/{inv['InvoiceID']}").json()["Invoices"][0]
+    assert (got["Status"], got["AmountDue"]) == ("AUTHORISED", 115.0)
+
+
+def test_payment_above_amount_due_is_refused(api, customer):
+    inv = _authorised(api, customer, line(10))
+    assert _pay(api, inv["InvoiceID"], 11.51).status_code == 400
+
+
+def test_payment_on_a_draft_is_refused(api, customer):
+    inv = api.invoice(customer, [line(10)]).json()["Invoices"][0]
+    assert _pay(api, inv["InvoiceID"], 1).status_code == 400
+
+
+def test_payment_to_a_non_bank_account_is_refused(api, customer):
+    inv = _authorised(api, customer, line(10))
+    body = {
+        "Invoice": {"InvoiceID": inv["InvoiceID"]},
+        "Account": {"Code": "200"},
+        "Date": "2026-11-02",
+        "Amount": 1,
+    }
+    assert api.put("/Payments", json={"Payments": [body]}).status_code == 400
+
+
+def test_part_paid_invoice_freezes_its_lines(api, customer):
+    inv = _authorised(api, customer, line(100))
+    _pay(api, inv["InvoiceID"], 10)
+    r = api.post(f"/Invoices/{inv['InvoiceID']}", json={"Invoices": [{"LineItems": [line(50)]}]})
+    assert r.status_code == 400
+
+
+def test_credit_note_allocation_reduces_amount_due(api, customer):
+    inv = _authorised(api, customer, line(100))
+    body = {
+        "Type": "ACCRECCREDIT",
+        "Contact": {"ContactID": customer},
+        "Status": "AUTHORISED",
+        "LineItems": [line(20)],
+    }
+    credit = api.put("/CreditNotes", json={"CreditNotes": [body]}).json()["CreditNotes"][0]
+    assert credit["CreditNoteNumber"].startswith("CN-") and credit["RemainingCredit"] == 23.0
+    alloc = {
+        "Allocations": [{"Invoice": {"InvoiceID": inv["InvoiceID"]}, "Amount": 23.0, "Date": "2026-11-03"}]
+    }
+    r = api.put(f"/CreditNotes/{credit['CreditNoteID']}/Allocations", json=alloc)
+    assert r.status_code == 200
+    got = api.get(f"/Invoices/{inv['InvoiceID']}").json()["Invoices"][0]
+    assert (got["AmountCredited"], got["AmountDue"]) == (23.0, 92.0)
+    assert api.get(f"/CreditNotes/{credit['CreditNoteID']}").json()["CreditNotes"][0]["Status"] == "PAID"
+    aid = r.json()["Allocations"][0]["AllocationID"]
+    deleted = api.delete(f"/CreditNotes/{credit['CreditNoteID']}/Allocations/{aid}")
+    assert deleted.json()["IsDeleted"] is True
+    assert api.get(f"/Invoices/{inv['InvoiceID']}").json()["Invoices"][0]["AmountDue"] == 115.0
+
+
+def test_allocation_larger_than_remaining_credit_is_refused(api, customer):
+    inv = _authorised(api, customer, line(100))
+    body = {
+        "Type": "ACCRECCREDIT",
+        "Contact": {"ContactID": customer},
+        "Status": "AUTHORISED",
+        "LineItems": [line(10)],
+    }
+    credit = api.put("/CreditNotes", json={"CreditNotes": [body]}).json()["CreditNotes"][0]
+    alloc = {
+        "Allocations": [{"Invoice": {"InvoiceID": inv["InvoiceID"]}, "Amount": 50, "Date": "2026-11-03"}]
+    }
+    assert api.put(f"/CreditNotes/{credit['CreditNoteID']}/Allocations", json=alloc).status_code == 400
+
+
+def test_unpaged_list_omits_line_items_and_paged_list_has_them(api, customer):
+    _authorised(api, customer, line(10))
+    assert "LineItems" not in api.get("/Invoices").json()["Invoices"][0]
+    assert api.get("/Invoices", params={"page": 1}).json()["Invoices"][0]["LineItems"]
+
+
+def test_invoice_filters_statuses_and_where(api, customer):
+    _authorised(api, customer, line(10))
+    api.invoice(customer, [line(5)])
+    assert len(api.get("/Invoices", params={"Statuses": "DRAFT"}).json()["Invoices"]) == 1
+    where = f'Type=="ACCREC" && Contact.ContactID==guid("{customer}") && Total>20'
+    assert [i["Total"] for i in api.get("/Invoices", params={"where": where}).json()["Invoices"]] == []
+    assert len(api.get("/Invoices", params={"where": 'Status=="AUTHORISED"'}).json()["Invoices"]) == 1
+
+
+def test_invoice_by_number_in_path_is_refused_because_the_spec_types_invoice_id_as_uuid(api, customer):
+    # ACC components.parameters.InvoiceID: format uuid. Use ?InvoiceNumbers= instead.
+    _authorised(api, customer, line(10))
+    assert api.get("/Invoices/INV-0001").status_code == 400
+    assert len(api.get("/Invoices", params={"InvoiceNumbers": "INV-0001"}).json()["Invoices"]) == 1
