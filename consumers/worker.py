@@ -25,8 +25,8 @@ import socket
 import threading
 import time
 import uuid
-from datetime import timedelta
 from collections.abc import Callable
+from datetime import timedelta
 
 from kombu import Connection, Consumer, Message
 from marshmallow import ValidationError

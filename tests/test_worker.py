@@ -14,11 +14,16 @@ from tests.support.stack import TENANT, Stack, wait_until, xero_event
 CONTACT = "0f6a2c1e-7b1d-4c55-9e1e-2a1d3f4b5c6d"
 
 
-@pytest.fixture(params=["rabbitmq", "embedded"])
+@pytest.fixture(params=["rabbitmq+postgres", "embedded+sqlite"])
 def stack(request, make_runtime, probe):
-    if request.param == "rabbitmq":
+    """Production's pair (RabbitMQ, PostgreSQL) and the embedded default's (SQLite broker and store)."""
+    broker, store = request.param.split("+")
+    database_url = None
+    if broker == "rabbitmq":
         request.getfixturevalue("rabbitmq_url")
-    stack = Stack(make_runtime(request.param), probe)
+    if store == "postgres":
+        database_url = request.getfixturevalue("postgres_url")
+    stack = Stack(make_runtime(broker, database_url=database_url), probe)
     yield stack
     stack.stop_workers()
 

@@ -30,8 +30,8 @@ def claim(session: Session, dedupe_key: str, event_id: str) -> Claim:
         first_seen=utcnow(),
         updated_at=utcnow(),
     )
-    inserted = session.execute(stmt.on_conflict_do_nothing(index_elements=["dedupe_key"])).rowcount
-    if inserted:
+    stmt = stmt.on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(InboxEntry.dedupe_key)
+    if session.execute(stmt).scalar() is not None:
         return Claim(duplicate=False, attempts=1)
     entry = session.execute(
         select(InboxEntry).where(InboxEntry.dedupe_key == dedupe_key).with_for_update()

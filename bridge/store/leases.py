@@ -16,7 +16,8 @@ def acquire(session: Session, record_key: str, holder: str, seconds: float) -> b
     now = utcnow()
     expires = now + timedelta(seconds=seconds)
     stmt = insert_for(session, RecordLease).values(record_key=record_key, holder=holder, expires_at=expires)
-    if session.execute(stmt.on_conflict_do_nothing(index_elements=["record_key"])).rowcount:
+    stmt = stmt.on_conflict_do_nothing(index_elements=["record_key"]).returning(RecordLease.record_key)
+    if session.execute(stmt).scalar() is not None:
         return True
     taken = session.execute(
         update(RecordLease)
