@@ -191,7 +191,7 @@ def _rules(env: Any, model: str, triggers: tuple[str, ...]) -> list[int]:
         row = su.txn.get("base.automation", rid)
         if not row.get("active", True) or row["trigger"] not in triggers:
             continue
-        if su.model_name_of(row["model_id"]) == model:
+        if su.model_name_of(su.value("base.automation", rid, "model_id")) == model:
             out.append(rid)
     return out
 

@@ -702,9 +702,11 @@ def move_assign_outstanding(env: Any, ids: list[int], line_id: int) -> bool:
     env.check_records("account.move.line", [line_id], "write")
     account = env.value("account.move.line", line_id, "account_id")
     for lid in env.value("account.move", mid, "line_ids"):
-        if env.value("account.move.line", lid, "account_id") == account and not env.value(
-            "account.move.line", lid, "reconciled"
-        ) and env.value("account.move.line", line_id, "amount_residual"):
+        if (
+            env.value("account.move.line", lid, "account_id") == account
+            and not env.value("account.move.line", lid, "reconciled")
+            and env.value("account.move.line", line_id, "amount_residual")
+        ):
             reconcile(env, lid, line_id)
     return True
 

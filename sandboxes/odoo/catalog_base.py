@@ -473,7 +473,9 @@ def base_automation(v: int) -> ModelDef:
         "last_run": Datetime(readonly=True),
     }
     inherits: dict[str, str] = {}
-    if v == 16:
+    if v == 16:  # name, model_id, state, code... come from the delegated ir.actions.server
+        for inherited in ("name", "model_id", "model_name"):
+            del f[inherited]
         f["action_server_id"] = Many2one(
             "ir.actions.server", "Server Actions", required=True, ondelete="restrict"
         )

@@ -137,7 +137,12 @@ class OdooSandbox:
     def start(self, host: str = "127.0.0.1", port: int = 0) -> OdooSandbox:
         self._server = make_server(host, port, self.app, threaded=True)
         self.url = f"http://{host}:{self._server.server_port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, name="odoo-sandbox", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="odoo-sandbox",
+            daemon=True,
+        )
         self._thread.start()
         return self
 
