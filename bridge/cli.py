@@ -166,5 +166,32 @@ from bridge.status_cli import status  # noqa: E402
 main.add_command(status)
 
 
+@main.group()
+def bench() -> None:
+    """Measure the bridge; each bench ends with one JSON line of its figures."""
+
+
+@bench.command("ingest")
+@click.option("--seconds", default=10.0, show_default=True, help="measured time per case (after 1 s warm-up)")
+@click.option("--connections", default=16, show_default=True)
+@click.option("--broker-url", default="amqp://guest:guest@127.0.0.1:5672//", show_default=True)
+@click.option("--workers", default=2, show_default=True)
+@click.option("--threads", default=8, show_default=True)
+def bench_ingest(seconds: float, connections: int, broker_url: str, workers: int, threads: int) -> None:
+    """Signed webhook batches against gunicorn + RabbitMQ, beside a bare reference handler."""
+    import json
+
+    from bridge.bench.ingest import run as run_ingest
+
+    if not broker_url.startswith("amqp"):
+        raise click.BadParameter(
+            "the ingest bench measures RabbitMQ: give an amqp:// URL", param_hint="--broker-url"
+        )
+    if seconds > 120:
+        raise click.BadParameter("at most 120 s per case", param_hint="--seconds")
+    figures = run_ingest(seconds, connections, broker_url, workers, threads, echo=click.echo)
+    click.echo(json.dumps(figures, sort_keys=False))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,0 +1,1 @@
+"""`bridge bench …`: measurements of the bridge's own speed, each ending in one JSON line."""
