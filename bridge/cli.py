@@ -167,6 +167,25 @@ main.add_command(status)
 
 
 @main.group()
+def broker() -> None:
+    """The message broker."""
+
+
+@broker.command("definitions")
+def broker_definitions() -> None:
+    """Print the RabbitMQ topology as a definitions file (for rabbitmqctl import_definitions)."""
+    import json
+
+    from bridge.cli_common import settings_or_exit
+    from bridge.runtime import topology_for
+
+    settings = settings_or_exit()
+    if settings.embedded_broker:
+        settings = settings.replace(broker_url="amqp://localhost//")
+    click.echo(json.dumps(topology_for(settings).rabbitmq_definitions(), indent=2))
+
+
+@main.group()
 def bench() -> None:
     """Measure the bridge; each bench ends with one JSON line of its figures."""
 

@@ -112,6 +112,48 @@ class Topology:
         for queue in self.all_queues():
             queue.bind(channel).declare()
 
+    def rabbitmq_definitions(self, vhost: str = "/") -> dict:
+        """The same topology as a RabbitMQ definitions file (rabbitmqctl import_definitions)."""
+        exchanges = [self.events, self.dead_exchange]
+        exchanges += [self.retry_exchange(i) for i in range(len(self.retry_ladder))] if self.native else []
+        queues, bindings = [], []
+        for queue in self.all_queues():
+            queues.append(
+                {
+                    "name": queue.name,
+                    "vhost": vhost,
+                    "durable": True,
+                    "auto_delete": False,
+                    "arguments": dict(queue.queue_arguments or {}),
+                }
+            )
+            bindings.append(
+                {
+                    "source": queue.exchange.name,
+                    "vhost": vhost,
+                    "destination": queue.name,
+                    "destination_type": "queue",
+                    "routing_key": queue.routing_key or "",
+                    "arguments": {},
+                }
+            )
+        return {
+            "exchanges": [
+                {
+                    "name": e.name,
+                    "vhost": vhost,
+                    "type": e.type,
+                    "durable": True,
+                    "auto_delete": False,
+                    "internal": False,
+                    "arguments": {},
+                }
+                for e in exchanges
+            ],
+            "queues": queues,
+            "bindings": bindings,
+        }
+
     def retry_step(self, attempt: int, at_least: float = 0.0) -> int | None:
         """Which ladder step a retry numbered `attempt` (1-based) waits on; None once the ladder is spent.
 
