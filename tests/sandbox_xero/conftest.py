@@ -86,7 +86,7 @@ def make_receiver() -> Iterator[Callable[..., Receiver]]:
     def make(key: str, **kw: Any) -> Receiver:
         rec = Receiver(key, **kw)
         server = make_server("127.0.0.1", 0, rec.app, threaded=True)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
         servers.append(server)
         rec.url = f"http://127.0.0.1:{server.server_port}/xero/webhooks"
         return rec

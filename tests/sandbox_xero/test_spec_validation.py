@@ -1,0 +1,57 @@
+"""Requests and responses checked against Xero's OpenAPI file; what the spec rejects is rejected."""
+
+from __future__ import annotations
+
+import logging
+
+from sandboxes.xero import XeroSandbox
+
+
+def test_spec_invalid_request_is_rejected_with_400(sb, api):
+    r = api.put("/Contacts", json={"Contacts": [{"Name": 5}]})
+    assert r.status_code == 400 and r.json()["Type"] == "ValidationException"
+    assert "OpenAPI" in r.json()["Message"]
+    assert api.get("/Contacts").json()["Contacts"] == []
+
+
+def test_unknown_field_is_rejected_to_catch_typos(api):
+    r = api.put("/Contacts", json={"Contacts": [{"Nmae": "Typo"}]})
+    assert r.status_code == 400 and "Nmae" in r.json()["Message"]
+
+
+def test_bad_query_parameter_type_is_rejected(api):
+    assert api.get("/Contacts", params={"page": "first"}).status_code == 400
+
+
+def test_read_only_field_in_a_request_is_rejected(api):
+    r = api.put("/Invoices", json={"Invoices": [{"Type": "ACCREC", "Contact": {"Name": "X"}, "Total": 10}]})
+    assert r.status_code == 400
+
+
+def test_endpoint_in_the_spec_but_not_in_the_sandbox_answers_501(api):
+    r = api.get("/BankTransactions")
+    assert r.status_code == 501 and "does not implement" in r.text
+
+
+def test_unknown_endpoint_is_404(api):
+    assert api.get("/NoSuchThing").status_code == 404
+
+
+def test_responses_are_checked_and_violations_recorded(sb, api):
+    api.contact("Checked")
+    assert sb.validator is not None and sb.spec_violations == []
+
+
+def test_without_a_spec_validation_is_off_and_said_once_on_start(tmp_path, caplog, monkeypatch):
+    monkeypatch.delenv("XERO_OPENAPI_DIR", raising=False)
+    sb = XeroSandbox(spec_dir=tmp_path)
+    with caplog.at_level(logging.WARNING, logger="sandboxes.xero.sandbox"):
+        sb.start()
+        sb.stop()
+    assert sb.validator is None and "OFF" in sb.validation_note
+    assert [r.getMessage() for r in caplog.records].count(f"xero sandbox: {sb.validation_note}") == 1
+
+
+def test_spec_dir_falls_back_to_the_environment(spec_dir, monkeypatch):
+    monkeypatch.setenv("XERO_OPENAPI_DIR", str(spec_dir))
+    assert XeroSandbox().validator is not None
