@@ -154,7 +154,7 @@ class Worker:
         translator = self.registry.get(event.source, event.entity)
         if translator is None:
             self._to_mismatch(
-                event, "permanent", f"no translator for {event.source} {event.entity} events yet", 0
+                event, "permanent", f"no translator for {event.source} {event.entity} events yet", 1
             )
             message.ack()
             return

@@ -367,7 +367,7 @@ class Env(ComputeMixin):
             for fname in names:
                 f = allf[fname]
                 v = self.value(model, rid, fname)
-                if f.type == "many2one" and v and load:  # load=None/False gives the bare id (§1.7)
+                if f.type == "many2one" and v and load == "_classic_read":  # else bare id (§1.7)
                     v = [v, self.display_name(f.comodel, v)]  # type: ignore[arg-type]
                 rec[fname] = v
             out.append(rec)
