@@ -1,0 +1,312 @@
+"""ORM behaviour over XML-RPC: domains, paging, timestamps, x2many commands, companies (odoo-facts §1.7, §4)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import xmlrpc.client
+
+import pytest
+
+from .conftest import XmlRpc
+
+
+@pytest.fixture
+def partners(admin_xml):
+    names = [
+        ("Alpha Ltd", "alpha@x.com", "AU", True, 5),
+        ("beta pty", "beta@y.com", "NZ", False, 0),
+        ("Gamma", False, "AU", True, 2),
+        ("Delta", "delta@x.com", "US", False, 1),
+    ]
+    ids = {}
+    for name, email, country, is_company, rank in names:
+        cid = admin_xml("res.country", "search", [("code", "=", country)])[0]
+        ids[name] = admin_xml(
+            "res.partner",
+            "create",
+            {
+                "name": name,
+                "email": email,
+                "country_id": cid,
+                "is_company": is_company,
+                "customer_rank": rank,
+            },
+        )
+    return ids
+
+
+def _names(admin_xml, domain, **kw):
+    return sorted(r["name"] for r in admin_xml("res.partner", "search_read", domain, ["name"], **kw))
+
+
+@pytest.mark.parametrize(
+    ("domain", "expected"),
+    [
+        ([("name", "=", "Gamma")], ["Gamma"]),
+        ([("name", "!=", "Gamma"), ("customer_rank", ">", 0)], ["Alpha Ltd", "Delta"]),
+        ([("customer_rank", "in", [0, 1])], ["Delta", "beta pty"]),
+        ([("customer_rank", "not in", [0, 1]), ("customer_rank", "<=", 5)], ["Alpha Ltd", "Gamma"]),
+        ([("customer_rank", ">=", 2), ("customer_rank", "<", 5)], ["Gamma"]),
+        ([("email", "like", "@x.com")], ["Alpha Ltd", "Delta"]),
+        ([("name", "like", "beta")], ["beta pty"]),
+        ([("name", "like", "BETA")], []),
+        ([("name", "ilike", "BETA")], ["beta pty"]),
+        ([("name", "=ilike", "ALPHA%")], ["Alpha Ltd"]),
+        ([("name", "=like", "G_mma")], ["Gamma"]),
+        ([("email", "=", False), ("customer_rank", "=", 2)], ["Gamma"]),
+        (["|", ("name", "=", "Gamma"), ("name", "=", "Delta")], ["Delta", "Gamma"]),
+        (
+            ["!", ("is_company", "=", True), ("customer_rank", "<", 10), ("email", "!=", False)],
+            ["Delta", "beta pty"],
+        ),
+        (
+            ["&", ("is_company", "=", True), "|", ("email", "ilike", "alpha"), ("email", "=", False)],
+            ["Alpha Ltd", "Gamma"],
+        ),
+        ([("country_id.code", "=", "AU")], ["Alpha Ltd", "Gamma"]),
+        ([("country_id", "=", "New Zealand")], ["beta pty"]),
+    ],
+)
+def test_domain_operators(admin_xml, partners, domain, expected):
+    ids = list(partners.values())
+    assert _names(admin_xml, [("id", "in", ids), *domain]) == expected
+
+
+def test_invalid_field_in_domain_is_a_value_error(admin_xml):
+    with pytest.raises(xmlrpc.client.Fault) as err:
+        admin_xml("res.partner", "search", [("nope", "=", 1)])
+    assert err.value.faultCode == 1 and "Invalid field res.partner.nope" in err.value.faultString
+
+
+def test_invalid_operator_is_refused(admin_xml):
+    with pytest.raises(xmlrpc.client.Fault) as err:
+        admin_xml("res.partner", "search", [("name", "~", "x")])
+    assert "Invalid leaf" in err.value.faultString
+
+
+def test_child_of_follows_parent_id(admin_xml):
+    parent = admin_xml("res.partner", "create", {"name": "Parent Co", "is_company": True})
+    child = admin_xml("res.partner", "create", {"name": "Kid", "parent_id": parent})
+    grandchild = admin_xml("res.partner", "create", {"name": "Grandkid", "parent_id": child})
+    assert sorted(admin_xml("res.partner", "search", [("id", "child_of", parent)])) == [
+        parent,
+        child,
+        grandchild,
+    ]
+    assert admin_xml("res.partner", "read", [child], ["display_name"])[0]["display_name"] == "Parent Co, Kid"
+
+
+def test_order_limit_offset_page_stably(admin_xml, partners):
+    ids = list(partners.values())
+    page1 = admin_xml(
+        "res.partner", "search", [("id", "in", ids)], order="customer_rank desc, id asc", limit=2
+    )
+    page2 = admin_xml(
+        "res.partner", "search", [("id", "in", ids)], order="customer_rank desc, id asc", limit=2, offset=2
+    )
+    assert page1 == [partners["Alpha Ltd"], partners["Gamma"]]
+    assert page2 == [partners["Delta"], partners["beta pty"]]
+    assert admin_xml("res.partner", "search_count", [("id", "in", ids)]) == 4
+
+
+def test_unknown_order_field_is_refused(admin_xml):
+    with pytest.raises(xmlrpc.client.Fault) as err:
+        admin_xml("res.partner", "search", [], order="nope desc")
+    assert "Invalid field 'nope'" in err.value.faultString
+
+
+def test_archived_records_need_active_test_false(admin_xml):
+    pid = admin_xml("res.partner", "create", {"name": "Sleeping", "active": False})
+    assert admin_xml("res.partner", "search", [("name", "=", "Sleeping")]) == []
+    assert admin_xml(
+        "res.partner", "search", [("name", "=", "Sleeping")], context={"active_test": False}
+    ) == [pid]
+    assert admin_xml("res.partner", "search", [("name", "=", "Sleeping"), ("active", "=", False)]) == [pid]
+
+
+def test_read_many2one_as_pair_or_bare_id_with_load_none(admin_xml, sb):
+    au = admin_xml("res.country", "search", [("code", "=", "AU")])[0]
+    pid = admin_xml("res.partner", "create", {"name": "Load", "country_id": au})
+    assert admin_xml("res.partner", "read", [pid], ["country_id"])[0]["country_id"] == [au, "Australia"]
+    assert admin_xml("res.partner", "read", [pid], ["country_id"], load=False)[0]["country_id"] == au
+    assert sb.env().read("res.partner", pid, ["country_id"], load=None)[0]["country_id"] == au
+
+
+def test_read_unknown_field_is_refused(admin_xml):
+    with pytest.raises(xmlrpc.client.Fault) as err:
+        admin_xml("res.partner", "read", [1], ["nope"])
+    assert "Invalid field 'nope' on model 'res.partner'" in err.value.faultString
+
+
+def test_write_date_is_naive_utc_transaction_start_and_write_uid_is_the_writer(sb, admin_xml):
+    before = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+    pid = admin_xml("res.partner", "create", {"name": "Stamp"})
+    after = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    bridge = XmlRpc(sb, sb.bridge_login, sb.bridge_password)
+    bridge("res.partner", "write", [pid], {"phone": "1"})
+    row = admin_xml(
+        "res.partner", "read", [pid], ["create_date", "write_date", "create_uid", "write_uid"], load=False
+    )[0]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", row["create_date"])
+    created = dt.datetime.strptime(row["create_date"], "%Y-%m-%d %H:%M:%S")
+    assert before <= created <= after
+    assert row["write_date"] >= row["create_date"]
+    assert (row["create_uid"], row["write_uid"]) == (sb.uid, sb.bridge_uid)
+
+
+def test_all_records_of_one_call_share_the_transaction_timestamp(sb):
+    with sb.transaction("admin") as env:
+        a = env.create("res.partner", [{"name": "T1"}])[0]
+        b = env.create("res.partner", [{"name": "T2"}])[0]
+        env.write("res.partner", [a], {"phone": "x"})
+    rows = sb.env().read("res.partner", [a, b], ["write_date"])
+    assert rows[0]["write_date"] == rows[1]["write_date"]
+
+
+def test_write_date_filter_with_string_watermark(admin_xml):
+    pid = admin_xml("res.partner", "create", {"name": "Watermark"})
+    stamp = admin_xml("res.partner", "read", [pid], ["write_date"])[0]["write_date"]
+    assert pid in admin_xml("res.partner", "search", [("write_date", ">=", stamp)])
+    assert pid not in admin_xml("res.partner", "search", [("write_date", ">", "2999-01-01 00:00:00")])
+
+
+def test_required_field_missing_is_a_validation_error(admin_xml):
+    with pytest.raises(xmlrpc.client.Fault) as err:
+        admin_xml("res.partner.bank", "create", {"partner_id": 1})
+    assert err.value.faultCode == 2 and "acc_number" in err.value.faultString
+
+
+def test_wrong_selection_value_is_refused(admin_xml):
+    with pytest.raises(xmlrpc.client.Fault) as err:
+        admin_xml("res.partner", "create", {"name": "S", "type": "weird"})
+    assert "Wrong value for res.partner.type: 'weird'" in err.value.faultString
+
+
+def test_many2one_to_a_missing_record_is_refused(admin_xml):
+    with pytest.raises(xmlrpc.client.Fault) as err:
+        admin_xml("res.partner", "create", {"name": "S", "country_id": 99999})
+    assert err.value.faultCode == 2
+
+
+def test_a_failing_call_commits_nothing(admin_xml):
+    with pytest.raises(xmlrpc.client.Fault):
+        admin_xml("res.partner", "create", [{"name": "Kept?"}, {"name": "Bad", "type": "weird"}])
+    assert admin_xml("res.partner", "search", [("name", "=", "Kept?")]) == []
+
+
+def test_x2many_commands(admin_xml):
+    t1, t2, t3 = (admin_xml("res.partner.category", "create", {"name": n}) for n in ("t1", "t2", "t3"))
+    pid = admin_xml(
+        "res.partner",
+        "create",
+        {
+            "name": "Cmd",
+            "category_id": [(6, 0, [t1, t2])],
+            "child_ids": [(0, 0, {"name": "c1"}), (0, 0, {"name": "c2"})],
+        },
+    )
+
+    def state():
+        row = admin_xml("res.partner", "read", [pid], ["category_id", "child_ids"])[0]
+        return sorted(row["category_id"]), sorted(row["child_ids"])
+
+    tags, children = state()
+    assert tags == [t1, t2] and len(children) == 2
+    c1, c2 = children
+    admin_xml(
+        "res.partner",
+        "write",
+        [pid],
+        {"category_id": [(3, t1), (4, t3)], "child_ids": [(1, c1, {"name": "c1b"}), (2, c2)]},
+    )
+    tags, children = state()
+    assert tags == [t2, t3] and children == [c1]
+    assert admin_xml("res.partner", "read", [c1], ["name"])[0]["name"] == "c1b"
+    assert admin_xml("res.partner", "search", [("id", "=", c2)], context={"active_test": False}) == []
+    admin_xml("res.partner", "write", [pid], {"category_id": [(5,)], "child_ids": [(3, c1)]})
+    assert state() == ([], [])
+    assert admin_xml("res.partner", "read", [c1], ["parent_id"])[0]["parent_id"] is False
+    admin_xml("res.partner", "write", [pid], {"category_id": [t3], "child_ids": [(4, c1)]})
+    assert state() == ([t3], [c1])
+
+
+def test_invalid_x2many_command_is_refused(admin_xml):
+    with pytest.raises(xmlrpc.client.Fault):
+        admin_xml("res.partner", "create", {"name": "X", "category_id": [(9, 0, 0)]})
+
+
+def test_unlink_missing_ids_is_silent_but_write_raises_missing_error(admin_xml):
+    assert admin_xml("res.partner", "unlink", [99999]) is True
+    with pytest.raises(xmlrpc.client.Fault) as err:
+        admin_xml("res.partner", "write", [99999], {"name": "x"})
+    assert err.value.faultCode == 2 and "does not exist" in err.value.faultString
+
+
+def test_restricted_delete_is_refused(admin_xml):
+    au = admin_xml("res.country", "search", [("code", "=", "AU")])[0]
+    admin_xml("res.partner", "create", {"name": "Uses AU", "country_id": au})
+    with pytest.raises(xmlrpc.client.Fault) as err:
+        admin_xml("res.country", "unlink", [au])
+    assert err.value.faultCode in (2, 4)
+
+
+def test_company_isolation_with_allowed_company_ids(sb, admin_xml):
+    c1, c2 = sb.company_ids
+    p1 = admin_xml("res.partner", "create", {"name": "Only C1", "company_id": c1})
+    p2 = admin_xml("res.partner", "create", {"name": "Only C2", "company_id": c2})
+    shared = admin_xml("res.partner", "create", {"name": "Shared"})
+    ids = [p1, p2, shared]
+    in_c2 = admin_xml("res.partner", "search", [("id", "in", ids)], context={"allowed_company_ids": [c2]})
+    assert sorted(in_c2) == sorted([p2, shared])
+    both = admin_xml("res.partner", "search", [("id", "in", ids)], context={"allowed_company_ids": [c1, c2]})
+    assert sorted(both) == sorted(ids)
+    with pytest.raises(xmlrpc.client.Fault) as err:
+        admin_xml("res.partner", "read", [p1], ["name"], context={"allowed_company_ids": [c2]})
+    assert err.value.faultCode == 4
+
+
+def test_first_allowed_company_is_env_company_for_defaults(sb, admin_xml):
+    c1, c2 = sb.company_ids
+    att = admin_xml(
+        "ir.attachment",
+        "create",
+        {"name": "a.txt", "datas": "aGVsbG8="},
+        context={"allowed_company_ids": [c2, c1]},
+    )
+    assert admin_xml("ir.attachment", "read", [att], ["company_id"], load=False)[0]["company_id"] == c2
+
+
+def test_unauthorized_company_in_context_is_access_error(sb):
+    demo = XmlRpc(sb, "demo", "demo")  # demo belongs to the first company only
+    with pytest.raises(xmlrpc.client.Fault) as err:
+        demo("res.partner", "search", [], context={"allowed_company_ids": [sb.company_ids[1]]})
+    assert err.value.faultCode == 4 and "unauthorized or invalid companies" in err.value.faultString
+
+
+def test_creating_a_record_in_a_company_outside_the_context_is_refused(sb, admin_xml):
+    c1, c2 = sb.company_ids
+    with pytest.raises(xmlrpc.client.Fault) as err:
+        admin_xml(
+            "res.partner",
+            "create",
+            {"name": "Wrong", "company_id": c2},
+            context={"allowed_company_ids": [c1]},
+        )
+    assert err.value.faultCode == 4
+
+
+def test_concurrent_update_of_one_row_is_a_serialization_failure(sb):
+    pid = sb.env().create("res.partner", {"name": "Race"})
+    with pytest.raises(Exception) as err, sb.transaction("admin") as env:
+        env.write("res.partner", [pid], {"phone": "first"})
+        sb.env("bridge").write("res.partner", pid, {"phone": "second"})  # commits meanwhile
+    assert type(err.value).__name__ == "SerializationFailure"
+    assert sb.env().read("res.partner", pid, ["phone"])[0]["phone"] == "second"
+
+
+def test_snapshot_isolation_hides_uncommitted_rows_from_other_callers(sb):
+    with sb.transaction("admin") as env:
+        pid = env.create("res.partner", [{"name": "Invisible"}])[0]
+        assert sb.env("bridge").search("res.partner", [("id", "=", pid)]) == []
+    assert sb.env("bridge").search("res.partner", [("id", "=", pid)]) == [pid]
