@@ -6,6 +6,7 @@ response check] → limit headers → faults(after)."""
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import logging
 import socket
@@ -122,6 +123,13 @@ def _headers_for_spec(tenant_id: str | None) -> Headers:
     return headers
 
 
+def _body_for_spec(spec_path: str) -> bytes | str:
+    """Uploads are declared `type: string, format: byte` ("Byte array of file in body") while Xero takes
+    the raw bytes; the validator is handed their base64 text, which is what `format: byte` describes."""
+    body = request.get_data()
+    return base64.b64encode(body).decode() if "/Attachments/" in spec_path and body else body
+
+
 def _check_request(
     sb: XeroSandbox, which: str, spec_path: str, tenant_id: str | None = None
 ) -> Response | None:
@@ -136,7 +144,7 @@ def _check_request(
         spec_path,
         request.args,
         _headers_for_spec(tenant_id),
-        request.get_data(),
+        _body_for_spec(spec_path),
         content_type,
     )
     if not errors:
@@ -162,7 +170,7 @@ def _check_response(
         spec_path,
         request.args,
         _headers_for_spec(tenant_id),
-        request.get_data(),
+        _body_for_spec(spec_path),
         content_type,
         resp.status_code,
         resp.get_data(),
