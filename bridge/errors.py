@@ -94,6 +94,23 @@ def odoo_error_note(error: dict) -> tuple[str, str]:
     return name, f"Odoo {name.rsplit('.', 1)[-1]}: {message}"
 
 
+def from_odoo_error(error: dict) -> BridgeError:
+    """An Odoo error (JSON-RPC `error`, or JSON-2 body) → transient for locks and serialization
+    failures (Odoo itself gave up retrying them, odoo-facts §1.6), permanent for business errors."""
+    name, note = odoo_error_note(error)
+    if name in ODOO_TRANSIENT_NAMES:
+        return TransientError(note, details={"name": name})
+    if name.startswith("odoo.exceptions.") and name.rsplit(".", 1)[-1] in (
+        "UserError",
+        "ValidationError",
+        "AccessError",
+        "MissingError",
+        "RedirectWarning",
+    ):
+        return PermanentError(note, details={"name": name})
+    return BridgeError(note, details={"name": name})
+
+
 def from_http_response(response: requests.Response, system: str) -> BridgeError:
     """The error an unsuccessful HTTP response stands for."""
     status = response.status_code

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from bridge.entities import ENTITIES, XERO_CATEGORY_ENTITY, odoo_entity, routing_key, target_of
@@ -59,7 +59,26 @@ class Event:
         return (info.xero_model if self.source == "xero" else info.odoo_model) or self.entity
 
     def to_dict(self) -> dict:
-        return _SCHEMA.dump(asdict(self))
+        """The envelope as EnvelopeSchema dumps it, built directly: this runs for every event of every
+        webhook, and marshmallow's dump costs ~60 µs an event (a test keeps the two identical)."""
+        return {
+            "event_id": self.event_id,
+            "source": self.source,
+            "origin": self.origin,
+            "connection": self.connection,
+            "tenant_id": self.tenant_id,
+            "company_id": self.company_id,
+            "entity": self.entity,
+            "resource_id": self.resource_id,
+            "change_type": self.change_type,
+            "occurred_at": _iso(self.occurred_at),
+            "received_at": _iso(self.received_at),
+            "dedupe_key": self.dedupe_key,
+            "attempt": self.attempt,
+            "correlation_id": self.correlation_id,
+            "not_before": _iso(self.not_before),
+            "payload": self.payload,
+        }
 
     @classmethod
     def from_dict(cls, data: dict) -> Event:
@@ -83,6 +102,10 @@ class Event:
     def replayed(self) -> Event:
         """The same change, sent again by an operator: same dedupe key, fresh attempt count."""
         return replace(self, origin="replay", attempt=0, correlation_id=new_id(), not_before=None)
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
 
 
 def parse_xero_date(text: str) -> datetime | None:
