@@ -27,7 +27,7 @@ from . import domain as dom
 from .errors import UserError, ValidationError
 
 _logger = logging.getLogger("odoo.addons.base.models.ir_actions")
-WRITE_TRIGGERS = ("on_write", "on_create_or_write")
+WRITE_TRIGGERS = ("on_write", "on_create_or_write", "on_archive", "on_unarchive")
 CREATE_TRIGGERS = ("on_create", "on_create_or_write")
 
 
@@ -51,9 +51,16 @@ def literal_domain(text: str, env: Any) -> Any:
             return -ev(node.operand)
         if isinstance(node, ast.Name) and node.id == "uid":
             return env.uid
-        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "user":
-            if node.attr == "id":
-                return env.uid
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and (node.value.id, node.attr)
+            == (
+                "user",
+                "id",
+            )
+        ):
+            return env.uid
         raise ValidationError(f"The Odoo sandbox cannot evaluate {ast.unparse(node)!r} in domain {text!r}")
 
     return ev(tree.body)
@@ -213,8 +220,7 @@ def on_create(env: Any, model: str, ids: list[int]) -> None:
     for rule in _rules(env, model, CREATE_TRIGGERS):
         records = _filter(env, rule, ids, "filter_domain")
         repeats = 1 if _trigger_fields(env, rule) else env.db.options.untriggered_create_repeats
-        for _ in range(repeats):
-            _process(env, rule, model, records)
+        _process(env, rule, model, records, repeats)
 
 
 def _trigger_fields(env: Any, rule: int) -> list[str]:
@@ -252,9 +258,15 @@ def after_write(env: Any, token: WriteToken | None) -> None:
     for rule, pre_ids in token.pre.items():
         records = _filter(env, rule, pre_ids, "filter_domain")
         triggers = _trigger_fields(env, rule)
-        if (
-            triggers
-        ):  # only records where a trigger field really changed (base_automation _check_trigger_fields)
+        kind = su.value("base.automation", rule, "trigger")
+        if kind in ("on_archive", "on_unarchive"):  # 17+: the active field moved to False / True
+            wanted = kind == "on_unarchive"
+            records = [r for r in records if "active" in token.old[r] and token.old[r]["active"] != wanted]
+            records = [r for r in records if su.value(token.model, r, "active") == wanted]
+            _process(env, rule, token.model, records)
+            continue
+        # only records where a trigger field really changed (base_automation _check_trigger_fields)
+        if triggers:
             records = [
                 r
                 for r in records
@@ -263,8 +275,7 @@ def after_write(env: Any, token: WriteToken | None) -> None:
             repeats = 1
         else:
             repeats = env.db.options.untriggered_write_repeats
-        for _ in range(repeats):
-            _process(env, rule, token.model, records)
+        _process(env, rule, token.model, records, repeats)
 
 
 def on_unlink(env: Any, model: str, ids: list[int]) -> None:
@@ -284,15 +295,21 @@ def _actions(env: Any, rule: int) -> list[int]:
     )
 
 
-def _process(env: Any, rule: int, model: str, records: list[int]) -> None:
+def _process(env: Any, rule: int, model: str, records: list[int], repeats: int = 1) -> None:
+    """Run the rule's actions once per record; ``__action_done`` stops a rule re-firing on the records
+    its own actions modify (base_automation ``_process``)."""
+    done: dict[int, set[int]] = env.context.get("__action_done", {})
+    records = [r for r in records if r not in done.get(rule, set())]
     if not records:
         return
+    env = env.with_context(__action_done={**done, rule: done.get(rule, set()) | set(records)})
     su = env.sudo()
-    for action in _actions(env, rule):
-        if not su.value("ir.actions.server", action, "active"):
-            continue
-        for rid in records:  # one run per record (active_id)
-            run_action(env, action, model, rid)
+    for _ in range(repeats):
+        for action in _actions(env, rule):
+            if not su.value("ir.actions.server", action, "active"):
+                continue
+            for rid in records:  # one run per record (active_id)
+                run_action(env, action, model, rid)
 
 
 def run_action(env: Any, action: int, model: str, rid: int) -> None:

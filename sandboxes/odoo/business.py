@@ -213,6 +213,13 @@ def _action_check(env: Any, ids: list[int], vals: dict | None = None) -> None:
     for rid in ids:
         if env.value("ir.actions.server", rid, "state") == "code":
             parse_code(env.value("ir.actions.server", rid, "code") or "")
+        if env.db.version >= 17:
+            for fid in env.value("ir.actions.server", rid, "webhook_field_ids"):
+                if env.value("ir.model.fields", fid, "groups"):  # _check_webhook_field_ids (§2.1)
+                    raise ValidationError(
+                        "Group-restricted fields cannot be included in webhook payloads, as it could allow "
+                        f"any user to accidentally leak sensitive information. ({env.value('ir.model.fields', fid, 'name')})"
+                    )
 
 
 register(

@@ -289,6 +289,7 @@ def account_move_line(v: int) -> ModelDef:
             ),
         },
         order="move_id, sequence, id",
+        company_field="company_id",
     )
 
 

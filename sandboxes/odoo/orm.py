@@ -238,9 +238,9 @@ class Env(ComputeMixin):
         mine = set(self.user_row.get("groups_id") or [])
         perm = f"perm_{operation}"
         for row in self._rows("ir.model.access"):
-            if row["model_id"] == model_id and row.get("active", True) and row.get(perm):
-                if not row.get("group_id") or row["group_id"] in mine:
-                    return
+            granted = row["model_id"] == model_id and row.get("active", True) and row.get(perm)
+            if granted and (not row.get("group_id") or row["group_id"] in mine):
+                return
         raise AccessError(
             f"You are not allowed to {operation} '{mdef.description}' ({mdef.name}) records.\n\n"
             "No group currently allows this operation.\n\nContact your administrator to request access if necessary."

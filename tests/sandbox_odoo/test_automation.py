@@ -435,3 +435,56 @@ def test_object_create_action_with_equations_fills_the_outbox_on_16(make_sandbox
     assert rpc("x_ev", "search_read", [], ["x_res_id", "x_model"]) == [
         {"id": 1, "x_res_id": pid, "x_model": "res.partner"}
     ]
+
+
+def test_group_restricted_fields_are_refused_in_webhook_payloads(sb, receiver):
+    """Observed on 17: credit_limit and similar fields cannot be chosen."""
+    with pytest.raises(Exception, match="Group-restricted"):
+        sb.add_webhook_rule("res.partner", receiver.url, fields=["name", "credit_limit"])
+
+
+def test_on_archive_rule_fires_only_when_active_turns_false(sb, receiver, admin_xml):
+    sb.add_webhook_rule("res.partner", receiver.url, trigger="on_archive")
+    pid = admin_xml("res.partner", "create", {"name": "Archivable"})
+    admin_xml("res.partner", "write", [pid], {"phone": "1"})
+    admin_xml("res.partner", "write", [pid], {"active": False})
+    admin_xml("res.partner", "write", [pid], {"active": True})
+    time.sleep(0.1)
+    assert [p["_id"] for p in receiver.payloads()] == [pid]
+
+
+def test_a_rule_whose_action_writes_the_record_does_not_loop(make_sandbox):
+    sb = make_sandbox(16)
+    rpc = XmlRpc(sb, sb.login, sb.password)
+    partner_model = rpc("ir.model", "search", [("model", "=", "res.partner")])[0]
+    ref_field = rpc("ir.model.fields", "search", [("model", "=", "res.partner"), ("name", "=", "ref")])[0]
+    rpc(
+        "base.automation",
+        "create",
+        {
+            "name": "stamp",
+            "model_id": partner_model,
+            "trigger": "on_write",
+            "state": "object_write",
+            "fields_lines": [(0, 0, {"col1": ref_field, "evaluation_type": "value", "value": "touched"})],
+        },
+    )
+    pid = rpc("res.partner", "create", {"name": "Loop?"})
+    rpc("res.partner", "write", [pid], {"phone": "1"})
+    assert rpc("res.partner", "read", [pid], ["ref"])[0]["ref"] == "touched"
+
+
+def test_inactive_rule_does_not_fire(sb, receiver, admin_xml):
+    rule, _ = sb.add_webhook_rule("res.partner", receiver.url)
+    admin_xml("base.automation", "write", [rule], {"active": False})
+    admin_xml("res.partner", "create", {"name": "Quiet"})
+    time.sleep(0.1)
+    assert receiver.payloads() == []
+
+
+def test_webhook_query_string_token_is_kept(sb, receiver, admin_xml):
+    sb.add_webhook_rule("res.partner", receiver.url + "?token=s3cr3t")
+    seen = []
+    receiver.on_request = lambda payload: seen.append(True)
+    admin_xml("res.partner", "create", {"name": "Tokened"})
+    assert receiver.wait_for(1) and sb.webhook_calls()[0].url.endswith("?token=s3cr3t")
