@@ -106,6 +106,9 @@ class Organisation:
         self.credit_notes: dict[str, dict[str, Any]] = {}
         self.payments: dict[str, dict[str, Any]] = {}
         self.allocations: dict[str, dict[str, Any]] = {}
+        self.bank_transactions: dict[str, dict[str, Any]] = {}
+        self.overpayments: dict[str, dict[str, Any]] = {}
+        self.prepayments: dict[str, dict[str, Any]] = {}
         self.quotes: dict[str, dict[str, Any]] = {}
         self.purchase_orders: dict[str, dict[str, Any]] = {}
         self.manual_journals: dict[str, dict[str, Any]] = {}

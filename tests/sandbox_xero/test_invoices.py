@@ -250,3 +250,69 @@ def test_invoice_by_number_in_path_is_refused_because_the_spec_types_invoice_id_
     _authorised(api, customer, line(10))
     assert api.get("/Invoices/INV-0001").status_code == 400
     assert len(api.get("/Invoices", params={"InvoiceNumbers": "INV-0001"}).json()["Invoices"]) == 1
+
+
+def _overpayment(api, contact_id, amount, kind="RECEIVE-OVERPAYMENT"):
+    body = {
+        "Type": kind,
+        "Contact": {"ContactID": contact_id},
+        "BankAccount": {"Code": "090"},
+        "Date": "2026-11-02",
+        "LineAmountTypes": "NoTax",
+        "LineItems": [{"Description": "Over", "LineAmount": amount}],
+    }
+    r = api.put("/BankTransactions", json={"BankTransactions": [body]})
+    assert r.status_code == 200, r.text
+    return r.json()["BankTransactions"][0]
+
+
+def test_overpayment_bank_transaction_creates_an_overpayment_that_can_be_allocated(api, customer):
+    inv = _authorised(api, customer, line(100))
+    bt = _overpayment(api, customer, 30)
+    over = api.get(f"/Overpayments/{bt['OverpaymentID']}").json()["Overpayments"][0]
+    assert (over["Status"], over["RemainingCredit"]) == ("AUTHORISED", 30.0)
+    alloc = {
+        "Allocations": [{"Invoice": {"InvoiceID": inv["InvoiceID"]}, "Amount": 30, "Date": "2026-11-03"}]
+    }
+    assert api.put(f"/Overpayments/{bt['OverpaymentID']}/Allocations", json=alloc).status_code == 200
+    got = api.get(f"/Invoices/{inv['InvoiceID']}").json()["Invoices"][0]
+    assert (got["AmountDue"], got["AmountCredited"]) == (85.0, 30.0)
+    assert api.get(f"/Overpayments/{bt['OverpaymentID']}").json()["Overpayments"][0]["Status"] == "PAID"
+
+
+def test_prepayment_cannot_pay_the_other_side(api, customer):
+    bill = api.invoice(customer, [line(10, account="400", tax="INPUT2")], Type="ACCPAY", Status="AUTHORISED")
+    body = {
+        "Type": "RECEIVE-PREPAYMENT",
+        "Contact": {"ContactID": customer},
+        "BankAccount": {"Code": "090"},
+        "LineAmountTypes": "NoTax",
+        "LineItems": [{"Description": "Deposit", "LineAmount": 5, "AccountCode": "200"}],
+    }
+    bt = api.put("/BankTransactions", json={"BankTransactions": [body]}).json()["BankTransactions"][0]
+    alloc = {
+        "Allocations": [
+            {
+                "Invoice": {"InvoiceID": bill.json()["Invoices"][0]["InvoiceID"]},
+                "Amount": 5,
+                "Date": "2026-11-03",
+            }
+        ]
+    }
+    assert api.put(f"/Prepayments/{bt['PrepaymentID']}/Allocations", json=alloc).status_code == 400
+
+
+def test_plain_bank_transactions_are_refused_as_not_modelled(api, customer):
+    body = {
+        "Type": "SPEND",
+        "Contact": {"ContactID": customer},
+        "BankAccount": {"Code": "090"},
+        "LineItems": [{"Description": "Fee", "LineAmount": 5, "AccountCode": "429"}],
+    }
+    r = api.put("/BankTransactions", json={"BankTransactions": [body]})
+    assert r.status_code == 400 and "models only overpayment and prepayment" in r.text
+
+
+def test_organisation_reports_base_currency(api, tenant_a):
+    org = api.get("/Organisation").json()["Organisations"][0]
+    assert (org["OrganisationID"], org["BaseCurrency"], org["CountryCode"]) == (tenant_a, "NZD", "NZ")

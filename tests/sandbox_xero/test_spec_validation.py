@@ -29,7 +29,7 @@ def test_read_only_field_in_a_request_is_rejected(api):
 
 
 def test_endpoint_in_the_spec_but_not_in_the_sandbox_answers_501(api):
-    r = api.get("/BankTransactions")
+    r = api.get("/TrackingCategories")
     assert r.status_code == 501 and "does not implement" in r.text
 
 

@@ -6,10 +6,35 @@ from .base import Router
 
 
 def build_router() -> Router:
-    from . import attachments, contact_groups, contacts, invoices, journals, orders, payments, settings_api
+    from . import (
+        allocations,
+        attachments,
+        contact_groups,
+        contacts,
+        invoices,
+        journals,
+        orders,
+        organisation,
+        payments,
+        prepayments,
+        settings_api,
+    )
 
     router = Router()
-    # payments before invoices: /CreditNotes/{id}/Allocations must not be taken for /CreditNotes/{id}.
-    for module in (contacts, contact_groups, settings_api, payments, invoices, orders, journals, attachments):
+    # allocations before invoices: /CreditNotes/{id}/Allocations must not be taken for /CreditNotes/{id}.
+    modules = (
+        organisation,
+        contacts,
+        contact_groups,
+        settings_api,
+        payments,
+        allocations,
+        prepayments,
+        invoices,
+        orders,
+        journals,
+        attachments,
+    )
+    for module in modules:
         module.register(router)
     return router

@@ -150,24 +150,26 @@ def render(
         }
         for p in pays
     ]
-    allocs = [
-        a
-        for a in org.allocations.values()
-        if not a["IsDeleted"] and (a["_invoice_id"] == doc[kind.id] or a["_credit_id"] == doc[kind.id])
-    ]
+    allocs = [a for a in org.allocations.values() if not a["IsDeleted"]]
     if kind is INVOICE:
+        mine = [a for a in allocs if a["_invoice_id"] == doc[kind.id]]
         out["CreditNotes"] = [
             {
-                "CreditNoteID": a["_credit_id"],
+                "CreditNoteID": a["_source_id"],
                 "AppliedAmount": a["Amount"],
                 "Total": a["Amount"],
-                "CreditNoteNumber": org.credit_notes[a["_credit_id"]].get("CreditNoteNumber", ""),
+                "CreditNoteNumber": org.credit_notes[a["_source_id"]].get("CreditNoteNumber", ""),
             }
-            for a in allocs
-            if a["_credit_id"] in org.credit_notes
+            for a in mine
+            if a["_source"] == "credit_notes"
         ]
-        out["Prepayments"] = []
-        out["Overpayments"] = []
+        for name, coll, key in (
+            ("Prepayments", "prepayments", "PrepaymentID"),
+            ("Overpayments", "overpayments", "OverpaymentID"),
+        ):
+            out[name] = [
+                {key: a["_source_id"], "AppliedAmount": a["Amount"]} for a in mine if a["_source"] == coll
+            ]
     else:
         out["Allocations"] = [
             {
@@ -180,6 +182,7 @@ def render(
                 },
             }
             for a in allocs
+            if a["_source"] == "credit_notes" and a["_source_id"] == doc[kind.id]
         ]
     return out
 
@@ -200,7 +203,11 @@ def recalc(org: Any, kind: Kind, doc: dict[str, Any]) -> None:
             to_decimal(a["Amount"]) or Decimal(0)
             for a in org.allocations.values()
             if not a["IsDeleted"]
-            and (a["_invoice_id"] if kind is INVOICE else a["_credit_id"]) == doc[kind.id]
+            and (
+                a["_invoice_id"] == doc[kind.id]
+                if kind is INVOICE
+                else (a["_source"], a["_source_id"]) == (kind.collection, doc[kind.id])
+            )
         ),
         Decimal(0),
     )

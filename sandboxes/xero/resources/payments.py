@@ -1,5 +1,4 @@
-"""Payments (create, delete by Status DELETED; no edits) and credit-note allocations (xero-facts §8
-"Payments, refunds, allocations")."""
+"""Payments: create, delete by Status DELETED, no edits (xero-facts §8 "Payments, refunds, allocations")."""
 
 from __future__ import annotations
 
@@ -9,7 +8,7 @@ from typing import Any
 
 from flask import Response
 
-from ..errors import json_response, not_found, simple_validation
+from ..errors import not_found
 from ..formats import money, ms_date, ms_date_of_day, parse_day, round_money, to_decimal
 from .base import Ctx, ElementResult, Router, batch_write, elements_of, envelope, filter_and_page
 from .invoices import CREDIT, INVOICE, Kind, find_doc, publish_doc_event, recalc
@@ -137,72 +136,6 @@ def _delete_payment(ctx: Ctx, pay: dict[str, Any], element: dict[str, Any]) -> E
     return _render_payment(org, pay), []
 
 
-def _render_allocation(org: Any, alloc: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "AllocationID": alloc["AllocationID"],
-        "Amount": alloc["Amount"],
-        "Date": ms_date_of_day(alloc["_Date"]),
-        "Invoice": {
-            "InvoiceID": alloc["_invoice_id"],
-            "InvoiceNumber": org.invoices.get(alloc["_invoice_id"], {}).get("InvoiceNumber", ""),
-        },
-        "CreditNote": {"CreditNoteID": alloc["_credit_id"]},
-        "IsDeleted": alloc["IsDeleted"],
-    }
-
-
-def _allocate(ctx: Ctx, credit: dict[str, Any], element: dict[str, Any]) -> ElementResult:
-    org = ctx.org
-    errors = []
-    if credit["Status"] != "AUTHORISED":
-        errors.append(f"Only an AUTHORISED credit note can be allocated (status is {credit['Status']}).")
-    invoice_ref = element.get("Invoice") or {}
-    invoice = find_doc(
-        org, INVOICE, str(invoice_ref.get("InvoiceID") or invoice_ref.get("InvoiceNumber") or "")
-    )
-    if invoice is None:
-        errors.append("The invoice to allocate to could not be found.")
-    else:
-        if invoice["Status"] != "AUTHORISED":
-            errors.append(
-                f"Credit can only be allocated to an AUTHORISED invoice (status is {invoice['Status']})."
-            )
-        if {"ACCRECCREDIT": "ACCREC", "ACCPAYCREDIT": "ACCPAY"}[credit["Type"]] != invoice["Type"]:
-            errors.append("The credit note and the invoice must be on the same side (sales or purchases).")
-        if invoice["_contact_id"] != credit["_contact_id"]:
-            errors.append("The credit note and the invoice must have the same contact.")
-        if invoice["CurrencyCode"] != credit["CurrencyCode"]:
-            errors.append("The credit note and the invoice must be in the same currency.")
-    amount = to_decimal(element.get("Amount"))
-    if amount is None or amount <= 0:
-        errors.append("The allocation Amount must be greater than zero.")
-    else:
-        if amount > (to_decimal(credit.get("RemainingCredit")) or 0):
-            errors.append("The allocation amount exceeds the remaining credit.")
-        if invoice is not None and amount > (to_decimal(invoice.get("AmountDue")) or 0):
-            errors.append("The allocation amount exceeds the amount due on the invoice.")
-    day = parse_day(element.get("Date"))
-    if day is None:
-        errors.append("A valid allocation Date must be specified.")
-    if errors:
-        return None, errors
-    assert invoice is not None and amount is not None
-    alloc = {
-        "AllocationID": str(uuid.uuid4()),
-        "Amount": money(round_money(amount)),
-        "IsDeleted": False,
-        "_Date": day,
-        "_invoice_id": invoice["InvoiceID"],
-        "_credit_id": credit["CreditNoteID"],
-    }
-    org.allocations[alloc["AllocationID"]] = alloc
-    for kind, doc in ((INVOICE, invoice), (CREDIT, credit)):
-        recalc(org, kind, doc)
-        org.touch(doc)
-        publish_doc_event(ctx, kind, doc, "UPDATE")
-    return _render_allocation(org, alloc), []
-
-
 def register(router: Router) -> None:
     @router.add("GET", "/Payments", "payments")
     def list_payments(ctx: Ctx) -> Response:
@@ -241,29 +174,3 @@ def register(router: Router) -> None:
             return not_found()
         element = elements_of(ctx, "Payments")[0]
         return batch_write(ctx, "Payments", [element], lambda e: _delete_payment(ctx, pay, e), summarize=True)
-
-    @router.add("PUT", "/CreditNotes/{credit_id}/Allocations", "invoices")
-    def allocate(ctx: Ctx, credit_id: str) -> Response:
-        credit = find_doc(ctx.org, CREDIT, credit_id)
-        if credit is None:
-            return not_found()
-        elements = elements_of(ctx, "Allocations")
-        return batch_write(ctx, "Allocations", elements, lambda e: _allocate(ctx, credit, e))
-
-    @router.add("DELETE", "/CreditNotes/{credit_id}/Allocations/{allocation_id}", "invoices")
-    def delete_allocation(ctx: Ctx, credit_id: str, allocation_id: str) -> Response:
-        org = ctx.org
-        with org.lock:
-            credit = find_doc(org, CREDIT, credit_id)
-            alloc = org.allocations.get(allocation_id.lower())
-            if credit is None or alloc is None or alloc["_credit_id"] != credit["CreditNoteID"]:
-                return not_found()
-            if alloc["IsDeleted"]:
-                return simple_validation("This allocation has already been deleted.")
-            alloc["IsDeleted"] = True
-            invoice = org.invoices[alloc["_invoice_id"]]
-            for kind, doc in ((INVOICE, invoice), (CREDIT, credit)):
-                recalc(org, kind, doc)
-                org.touch(doc)
-                publish_doc_event(ctx, kind, doc, "UPDATE")
-            return json_response(_render_allocation(org, alloc))
