@@ -1,5 +1,5 @@
 """The `where` filter language as far as Xero documents it (xero-facts §5): comparisons, && / ||, !,
-parentheses, guid("…"), DateTime(y,m,d[,h,mi,s]), string methods Contains/StartsWith/EndsWith/ToLower/
+parentheses, = and <> as Dynamic LINQ allows, guid("…"), DateTime(y,m,d[,h,mi,s]), string methods Contains/StartsWith/EndsWith/ToLower/
 ToUpper, dotted paths such as Contact.ContactID, and null/true/false."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from .formats import parse_day
 
 _MS_DATE = re.compile(r"^/Date\((-?\d+)([+-]\d{4})?\)/$")
 _TOKEN = re.compile(
-    r'\s*(?:(?P<str>"(?:[^"\\]|\\.)*")|(?P<num>-?\d+(?:\.\d+)?)|(?P<op>==|!=|>=|<=|&&|\|\||[<>!().,])'
+    r'\s*(?:(?P<str>"(?:[^"\\]|\\.)*")|(?P<num>-?\d+(?:\.\d+)?)|(?P<op>==|!=|<>|>=|<=|&&|\|\||[<>!().,=])'
     r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*))"
 )
 
@@ -123,8 +123,8 @@ class _Parser:
     def comparison(self) -> Predicate:
         left = self.operand()
         tok = self.peek()
-        if tok and tok[0] == "op" and tok[1] in ("==", "!=", ">", ">=", "<", "<="):
-            op = self.take()[1]
+        if tok and tok[0] == "op" and tok[1] in ("==", "=", "!=", "<>", ">", ">=", "<", "<="):
+            op = {"=": "==", "<>": "!="}.get(self.take()[1], tok[1])
             right = self.operand()
             return lambda r: _compare(left(r), op, right(r))
         return lambda r: bool(left(r))

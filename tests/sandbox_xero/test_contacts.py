@@ -204,3 +204,9 @@ def test_unknown_contact_is_404_plain_text(api):
     r = api.get("/Contacts/6f1c0a6e-0000-4000-8000-000000000000")
     assert r.status_code == 404 and r.headers["Content-Type"].startswith("text/plain")
     assert "cannot be found" in r.text
+
+
+def test_where_accepts_single_equals_and_or(api):
+    api.put("/Contacts", json={"Contacts": [{"Name": "A"}, {"Name": "B"}, {"Name": "C"}]})
+    rows = api.get("/Contacts", params={"where": 'Name="A" OR Name<>"B" AND Name="C"'}).json()["Contacts"]
+    assert [c["Name"] for c in rows] == ["A", "C"]

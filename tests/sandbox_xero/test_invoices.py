@@ -316,3 +316,17 @@ def test_plain_bank_transactions_are_refused_as_not_modelled(api, customer):
 def test_organisation_reports_base_currency(api, tenant_a):
     org = api.get("/Organisation").json()["Organisations"][0]
     assert (org["OrganisationID"], org["BaseCurrency"], org["CountryCode"]) == (tenant_a, "NZD", "NZ")
+
+
+def test_extra_contact_fields_on_an_invoice_update_the_contact(api, customer):
+    r = api.invoice(customer, [line(10)], Contact={"ContactID": customer, "Name": "Renamed By Invoice"})
+    assert r.json()["Invoices"][0]["Contact"]["Name"] == "Renamed By Invoice"
+    assert api.get(f"/Contacts/{customer}").json()["Contacts"][0]["Name"] == "Renamed By Invoice"
+
+
+def test_contact_ref_echoed_unchanged_does_not_touch_the_contact(api, customer, clock):
+    before = api.get(f"/Contacts/{customer}").json()["Contacts"][0]["UpdatedDateUTC"]
+    inv = api.invoice(customer, [line(10)]).json()["Invoices"][0]
+    clock.advance(5)
+    api.invoice(customer, [line(10)], Contact=inv["Contact"])
+    assert api.get(f"/Contacts/{customer}").json()["Contacts"][0]["UpdatedDateUTC"] == before

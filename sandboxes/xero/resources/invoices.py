@@ -246,6 +246,17 @@ def _resolve_contact(ctx: Ctx, given: Any) -> tuple[dict[str, Any] | None, str |
         contact = org.contacts.get(str(given["ContactID"]).lower())
         if contact is None:
             return None, f"The contact with ContactID {given['ContactID']} could not be found."
+        # Other fields beside ContactID update the contact itself (xero-facts §8, ⚠ R26): a document
+        # that carries a stale or different Name renames the contact, as in Xero.
+        changed = {
+            k: v
+            for k, v in given.items()
+            if k not in ("ContactID", "HasValidationErrors", "ValidationErrors") and contact.get(k) != v
+        }
+        if changed:
+            record, errors = save_contact(ctx, changed, "update", contact["ContactID"])
+            if errors or record is None:
+                return None, "; ".join(errors)
     elif given.get("ContactNumber") and not given.get("Name"):
         from .contacts import find_contact
 
