@@ -208,12 +208,15 @@ def _within_slot(sb: XeroSandbox, tok: Any, tenant_id: str, path: str, spec_path
         time.sleep(g.latency)
     route, params, known = sb.router.match(request.method, path)
     if route is None:
-        if known or sb.validator is None or _in_spec(sb, spec_path):
+        if sb.validator is not None and _in_spec(sb, spec_path):
+            # Xero has this operation; the sandbox does not model it (said plainly, never faked).
             return Response(
                 f"The Xero sandbox does not implement {request.method} {API_PREFIX}{path}",
                 status=501,
                 mimetype="text/plain",
             )
+        if known:
+            return Response("Method Not Allowed", status=405, mimetype="text/plain")
         return not_found()
     if not scopes.allowed(route.family, request.method, tok.grant.scopes):
         return forbidden("AuthorizationUnsuccessful")

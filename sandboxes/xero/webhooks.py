@@ -88,7 +88,6 @@ class WebhookDispatcher:
         self._busy = False
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._http = requests.Session()
 
     # -- lifecycle -------------------------------------------------------------------------------
     def start(self) -> None:
@@ -262,7 +261,7 @@ class WebhookDispatcher:
         status = None
         error = None
         try:
-            resp = self._http.post(
+            resp = requests.post(
                 sub.url,
                 data=body,
                 timeout=RESPONSE_DEADLINE,

@@ -37,9 +37,18 @@ def test_unknown_endpoint_is_404(api):
     assert api.get("/NoSuchThing").status_code == 404
 
 
-def test_responses_are_checked_and_violations_recorded(sb, api):
-    api.contact("Checked")
-    assert sb.validator is not None and sb.spec_violations == []
+def test_a_response_that_breaks_the_spec_is_recorded_as_a_violation(sb, api):
+    from flask import Response
+
+    route, _, _ = sb.router.match("GET", "/Currencies")
+    original = route.handler
+    route.handler = lambda ctx: Response('{"Currencies": [{"Code": 5}]}', mimetype="application/json")
+    try:
+        api.get("/Currencies")
+    finally:
+        route.handler = original
+    assert len(sb.spec_violations) == 1 and "GET /api.xro/2.0/Currencies" in sb.spec_violations[0]
+    sb.spec_violations.clear()  # expected here; the fixture fails any test that leaves one behind
 
 
 def test_without_a_spec_validation_is_off_and_said_once_on_start(tmp_path, caplog, monkeypatch):
@@ -55,3 +64,8 @@ def test_without_a_spec_validation_is_off_and_said_once_on_start(tmp_path, caplo
 def test_spec_dir_falls_back_to_the_environment(spec_dir, monkeypatch):
     monkeypatch.setenv("XERO_OPENAPI_DIR", str(spec_dir))
     assert XeroSandbox().validator is not None
+
+
+def test_method_xero_does_not_offer_is_405(api):
+    contact = api.contact("Undeletable")
+    assert api.delete(f"/Contacts/{contact['ContactID']}").status_code == 405  # contacts cannot be deleted
