@@ -122,6 +122,13 @@ class IdentityService:
             for tok in self.access_tokens.values():
                 tok.expires_at = min(tok.expires_at, self.clock() - 1)
 
+    def expire_refresh_tokens(self) -> None:
+        with self._lock:
+            for tok in self.refresh_tokens.values():
+                tok.issued_at = min(tok.issued_at, self.clock() - self.lifetimes.refresh_token_unused - 1)
+                if tok.used_at is not None:
+                    tok.used_at = min(tok.used_at, self.clock() - self.lifetimes.refresh_grace - 1)
+
     # -- consent and codes -------------------------------------------------------------------------
     def _consent(self, scopes: frozenset[str], tenant_ids: list[str]) -> Grant:
         now = self.clock()

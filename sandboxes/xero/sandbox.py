@@ -201,6 +201,14 @@ class XeroSandbox:
         tenants = [tenant_id] if tenant_id else None
         return self.issue_tokens(scopes, tenants)["access_token"]
 
+    def expire_access_tokens(self) -> None:
+        """Every access token issued so far answers 401 TokenExpired from now on."""
+        self.identity.expire_access_tokens()
+
+    def expire_refresh_tokens(self) -> None:
+        """Every refresh token issued so far answers invalid_grant from now on (as after 60 unused days)."""
+        self.identity.expire_refresh_tokens()
+
     def org(self, tenant_id: str | None = None) -> Organisation:
         return self.orgs[tenant_id or self.tenants[0].tenant_id]
 

@@ -226,7 +226,10 @@ class SpecValidator:
         """Checks a non-ITR batch against WebhookEvent (and CreditNoteWebhookEvent for credit notes)."""
         if not self._webhooks:
             return []
-        import jsonschema
+        try:
+            import jsonschema  # installed with openapi-core
+        except ImportError:
+            return []
 
         doc = load_document(self._webhooks)
         schemas = doc["components"]["schemas"]

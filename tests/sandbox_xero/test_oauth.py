@@ -258,3 +258,16 @@ def test_deleted_connection_makes_tenant_forbidden_and_blocks_refresh(sb, tenant
     )
     assert api.status_code == 403
     assert _refresh(sb, tokens["refresh_token"]).json() == {"error": "invalid_grant"}
+
+
+def test_helpers_expire_tokens_for_bridge_tests(sb, tenant_a):
+    tokens = sb.issue_tokens()
+    sb.expire_access_tokens()
+    r = requests.get(
+        sb.api_url + "/Contacts",
+        timeout=5,
+        headers={"Authorization": f"Bearer {tokens['access_token']}", "xero-tenant-id": tenant_a},
+    )
+    assert r.json()["Detail"] == "TokenExpired"
+    sb.expire_refresh_tokens()
+    assert _refresh(sb, tokens["refresh_token"]).json() == {"error": "invalid_grant"}

@@ -213,6 +213,12 @@ def csv_arg(ctx: Ctx, name: str) -> list[str] | None:
 
 # -- writes ---------------------------------------------------------------------------------------
 ElementResult = tuple[dict[str, Any] | None, list[str]]
+_ERROR_FLAGS = {
+    "Invoices": "HasErrors",
+    "CreditNotes": "HasErrors",
+    "Contacts": "HasValidationErrors",
+    "Payments": "HasValidationErrors",
+}
 
 
 def batch_write(
@@ -244,6 +250,9 @@ def batch_write(
                 echo.update({k: v for k, v in record.items() if k.endswith("ID")})
             echo["StatusAttributeString"] = "ERROR"
             echo["ValidationErrors"] = [{"Message": m} for m in errors]
+            flag = _ERROR_FLAGS.get(key)
+            if flag:
+                echo[flag] = True
             results.append(echo)
             failed.append(echo)
         else:
