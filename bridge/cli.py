@@ -129,9 +129,13 @@ def connection_add(name: str, tenant: str, company: int, connection_id: str | No
 
     runtime = runtime_or_exit()
     try:
+        token_set = token_set_for_tenant(runtime, tenant)
         with runtime.db.session() as session:
             added = connections.add(session, name, tenant, company, id=connection_id)
+            added.xero_token_set = token_set
             click.echo(f"connection {added.id}: Xero {tenant} ⇄ Odoo company {company}")
+            if token_set is None:
+                click.echo("  no Xero tokens cover this organisation yet: bridge xero connect")
     except IntegrityError:
         click.echo("that id, tenant or company is already in a connection", err=True)
         sys.exit(1)
@@ -162,6 +166,9 @@ from bridge.mismatch_cli import mismatch  # noqa: E402 - registered below, kept 
 main.add_command(mismatch)
 
 from bridge.status_cli import status  # noqa: E402
+from bridge.xero_cli import token_set_for_tenant, xero  # noqa: E402
+
+main.add_command(xero)
 
 main.add_command(status)
 

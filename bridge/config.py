@@ -90,9 +90,45 @@ class SettingsSchema(Schema):
     BRIDGE_PREFETCH = mf.Integer(load_default=50, validate=validate.Range(min=1, max=10_000))
     BRIDGE_LEASE_SECONDS = Duration(load_default=120.0)
     BRIDGE_TENANT_CACHE_SECONDS = Duration(load_default=10.0)
+    XERO_API_URL = mf.URL(load_default="https://api.xero.com/api.xro/2.0", require_tld=False)
+    XERO_CONNECTIONS_URL = mf.URL(load_default="https://api.xero.com/connections", require_tld=False)
+    XERO_TOKEN_URL = mf.URL(load_default="https://identity.xero.com/connect/token", require_tld=False)
+    XERO_AUTHORIZE_URL = mf.URL(
+        load_default="https://login.xero.com/identity/connect/authorize", require_tld=False
+    )
+    XERO_CLIENT_ID = mf.String(load_default=None, allow_none=True)
+    XERO_CLIENT_SECRET = mf.String(load_default=None, allow_none=True)
+    XERO_REDIRECT_URI = mf.URL(load_default="http://127.0.0.1:8000/oauth/xero/callback", require_tld=False)
+    # The granular scope set apps created since March 2026 get (xero-facts §7).
+    XERO_SCOPES = mf.String(
+        load_default=(
+            "openid profile email offline_access accounting.settings accounting.contacts accounting.invoices "
+            "accounting.payments accounting.banktransactions accounting.manualjournals accounting.attachments"
+        )
+    )
+    XERO_MINUTE_LIMIT = mf.Integer(load_default=60, validate=validate.Range(min=1))
+    XERO_CONCURRENT_LIMIT = mf.Integer(load_default=5, validate=validate.Range(min=1))
+    XERO_DAY_LIMIT = mf.Integer(load_default=5000, validate=validate.Range(min=1))
+    XERO_BULK_SHARE = mf.Float(load_default=0.8, validate=validate.Range(min=0.1, max=1.0))
     BRIDGE_LOG_LEVEL = mf.String(
         load_default="INFO", validate=validate.OneOf(("DEBUG", "INFO", "WARNING", "ERROR"))
     )
+
+
+@dataclass(frozen=True)
+class XeroSettings:
+    api_url: str = "https://api.xero.com/api.xro/2.0"
+    connections_url: str = "https://api.xero.com/connections"
+    token_url: str = "https://identity.xero.com/connect/token"
+    authorize_url: str = "https://login.xero.com/identity/connect/authorize"
+    client_id: str | None = None
+    client_secret: str | None = field(default=None, repr=False)
+    redirect_uri: str = "http://127.0.0.1:8000/oauth/xero/callback"
+    scopes: str = "openid profile email offline_access accounting.settings accounting.contacts"
+    minute_limit: int = 60
+    concurrent_limit: int = 5
+    day_limit: int = 5000
+    bulk_share: float = 0.8  # bulk work may use this share of a tenant's minute budget; real time the rest
 
 
 @dataclass(frozen=True)
@@ -113,6 +149,7 @@ class Settings:
     tenant_cache_seconds: float = 10
     log_level: str = "INFO"
     namespace: str = "bridge"
+    xero: XeroSettings = field(default_factory=XeroSettings)
 
     @property
     def embedded_broker(self) -> bool:
@@ -120,7 +157,13 @@ class Settings:
 
     def secrets(self) -> list[str]:
         """Values that must never reach a log line or an error message."""
-        values = (self.secret_key, self.xero_webhook_key, self.odoo_webhook_token, self.odoo_webhook_secret)
+        values = (
+            self.secret_key,
+            self.xero_webhook_key,
+            self.odoo_webhook_token,
+            self.odoo_webhook_secret,
+            self.xero.client_secret,
+        )
         return [v for v in values if v]
 
     def replace(self, **changes: object) -> Settings:
@@ -182,4 +225,18 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         tenant_cache_seconds=data["BRIDGE_TENANT_CACHE_SECONDS"],
         log_level=data["BRIDGE_LOG_LEVEL"],
         namespace=data["BRIDGE_NAMESPACE"],
+        xero=XeroSettings(
+            api_url=data["XERO_API_URL"].rstrip("/"),
+            connections_url=data["XERO_CONNECTIONS_URL"],
+            token_url=data["XERO_TOKEN_URL"],
+            authorize_url=data["XERO_AUTHORIZE_URL"],
+            client_id=data["XERO_CLIENT_ID"],
+            client_secret=data["XERO_CLIENT_SECRET"],
+            redirect_uri=data["XERO_REDIRECT_URI"],
+            scopes=data["XERO_SCOPES"],
+            minute_limit=data["XERO_MINUTE_LIMIT"],
+            concurrent_limit=data["XERO_CONCURRENT_LIMIT"],
+            day_limit=data["XERO_DAY_LIMIT"],
+            bulk_share=data["XERO_BULK_SHARE"],
+        ),
     )

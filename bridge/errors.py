@@ -12,7 +12,7 @@ from email.utils import parsedate_to_datetime
 
 import requests
 
-TRANSIENT, PERMANENT, UNKNOWN = "transient", "permanent", "unknown"
+TRANSIENT, PERMANENT, UNKNOWN, BLOCKED = "transient", "permanent", "unknown", "blocked"
 
 # Odoo errors that a later try can clear (odoo-facts §1.5, §1.6).
 ODOO_TRANSIENT_NAMES = {
@@ -45,6 +45,12 @@ class PermanentError(BridgeError):
     """Will fail the same way until someone changes data or settings: validation errors and the like."""
 
     kind = PERMANENT
+
+
+class ConnectionBlocked(BridgeError):
+    """The connection cannot act until a person does something (reconnect Xero): park its events."""
+
+    kind = BLOCKED
 
 
 class NotYetVisible(TransientError):

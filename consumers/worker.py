@@ -33,11 +33,12 @@ from marshmallow import ValidationError
 
 from bridge.broker.publisher import Outgoing, PublishError
 from bridge.entities import DIRECTIONS, GROUPS
-from bridge.errors import PERMANENT, TRANSIENT, BridgeError, classify
+from bridge.errors import BLOCKED, PERMANENT, TRANSIENT, BridgeError, classify
 from bridge.events import Event, now
 from bridge.metrics import APPLY_SECONDS, EVENTS_HANDLED
 from bridge.runtime import Runtime
-from bridge.store import bindings, deferred, inbox, leases, mismatches
+from bridge.store import bindings, deferred, inbox, leases, mismatches, parked
+from bridge.store import connections as connection_store
 from consumers.base import Context, Outcome
 from consumers.registry import Registry
 
@@ -158,6 +159,11 @@ class Worker:
             )
             message.ack()
             return
+        blocked = self._blocked_note(event)
+        if blocked:
+            self._park(event, blocked)
+            message.ack()
+            return
         with self.db.session() as session:
             held = leases.acquire(session, event.record_key, self.name, self.settings.lease_seconds)
         if not held:
@@ -219,7 +225,26 @@ class Worker:
             inbox.mark(session, event.dedupe_key, "done")
             mismatches.resolve_applied(session, event.dedupe_key)
 
+    def _blocked_note(self, event: Event) -> str | None:
+        if event.connection is None:
+            return None
+        with self.db.session() as session:
+            connection = connection_store.get(session, event.connection)
+            if connection is not None and connection.status == "reconnect_needed":
+                return connection.status_note or "the connection needs reconnecting"
+        return None
+
+    def _park(self, event: Event, reason: str) -> None:
+        """Hold the event until its connection works again (`bridge xero connect` sends it again)."""
+        with self.db.session() as session:
+            parked.park(session, event.connection or "-", reason, event.routing_key, event.to_dict())
+            inbox.reset(session, event.dedupe_key)  # a parked event has not failed: fresh attempts later
+        self._count("parked", event.entity)
+
     def _failed(self, event: Event, error: BridgeError, attempts: int, translator) -> None:
+        if error.kind == BLOCKED and event.connection:
+            self._park(event, error.note)
+            return
         if error.kind == PERMANENT:
             self._to_mismatch(
                 event, "permanent", error.note, attempts, error.details, translator.record_name(event)

@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException
 from bridge.config import Settings, load_settings
 from bridge.logs import configure_logging
 from bridge.runtime import Runtime
-from webhooks import health, odoo, xero
+from webhooks import health, oauth, odoo, xero
 from webhooks.errors import problem
 from webhooks.routing import ConnectionDirectory
 
@@ -28,6 +28,18 @@ class BridgeExtension:
         self.directory = ConnectionDirectory(runtime.db, runtime.settings.tenant_cache_seconds)
         self.readiness = health.Readiness(runtime.db, runtime.check_broker)
 
+    def xero_connector(self):
+        from bridge.xero.factory import XeroClients
+        from bridge.xero.oauth import XeroConnector
+
+        clients = XeroClients(self.settings, self.db)
+        return XeroConnector(self.settings.xero, clients.keeper, self.db, self.connector_secret())
+
+    def connector_secret(self) -> bytes:
+        from bridge.store.credentials import load_or_create_key
+
+        return load_or_create_key(self.settings.secret_key, self.settings.home)
+
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> Flask:
     if runtime is None:
@@ -37,7 +49,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = runtime.settings.max_body_bytes
     app.extensions["bridge"] = BridgeExtension(runtime)
-    for module in (xero, odoo, health):
+    for module in (xero, odoo, health, oauth):
         app.register_blueprint(module.blueprint)
 
     @app.errorhandler(HTTPException)

@@ -60,6 +60,8 @@ class Connection(Base):
     name: Mapped[str] = mapped_column(String(255))
     xero_tenant_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     odoo_company_id: Mapped[int | None] = mapped_column(Integer, unique=True)
+    # The Xero token set (one consent may cover several organisations) this connection uses.
+    xero_token_set: Mapped[str | None] = mapped_column(String(64), index=True)
     status: Mapped[str] = mapped_column(String(32), default="active")  # active | paused | reconnect_needed
     status_note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -177,3 +179,36 @@ class Credential(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     expires_at: Mapped[float | None] = mapped_column(Float)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class XeroRate(Base):
+    """A Xero tenant's API budget as every worker process sees it (the rate governor's state)."""
+
+    __tablename__ = "xero_rate"
+    tenant_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    day_remaining: Mapped[int | None] = mapped_column(Integer)  # from X-DayLimit-Remaining
+    blocked_until: Mapped[float] = mapped_column(Float, default=0.0)  # Retry-After, or the daily reset
+    problem: Mapped[str | None] = mapped_column(String(32))  # X-Rate-Limit-Problem of the last 429
+
+
+class XeroCall(Base):
+    """One call to a tenant: counted in the sliding minute, and in flight until released (or until
+    `in_flight_until`, so a killed process cannot hold a concurrency slot forever)."""
+
+    __tablename__ = "xero_calls"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str] = mapped_column(String(64), index=True)
+    started_at: Mapped[float] = mapped_column(Float, index=True)
+    in_flight_until: Mapped[float] = mapped_column(Float)
+
+
+class ParkedEvent(Base):
+    """An event held back because its connection cannot act now (e.g. Xero needs reconnecting)."""
+
+    __tablename__ = "parked_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    connection_id: Mapped[str] = mapped_column(String(64), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    routing_key: Mapped[str] = mapped_column(String(255))
+    body: Mapped[dict] = mapped_column(JSON)
+    parked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
