@@ -24,12 +24,6 @@ class Totals:
     errors: list[str] = field(default_factory=list)
 
 
-def tax_percent(org: Any, tax_type: str) -> Decimal | None:
-    from .resources.settings_api import tax_rate_percent
-
-    return tax_rate_percent(org, tax_type)
-
-
 def compute(
     org: Any,
     raw_lines: list[Any],
@@ -39,8 +33,10 @@ def compute(
     require_accounts: bool,
     allow_discount: bool,
     existing_ids: set[str] | None = None,
+    side: str = "sales",
 ) -> Totals:
-    """Validates and prices line items. `require_accounts`: documents past DRAFT need an account per line."""
+    """Validates and prices line items. `require_accounts`: documents past DRAFT need an account per line.
+    `side` ("sales"/"purchases") picks the item's SalesDetails or PurchaseDetails for missing values."""
     out = Totals()
     for index, raw in enumerate(raw_lines, start=1):
         if not isinstance(raw, dict):
@@ -49,14 +45,11 @@ def compute(
         line = {k: v for k, v in raw.items() if k not in ("ValidationErrors",)}
         item = None
         if line.get("ItemCode"):
-            from .resources.settings_api import find_item
-
-            item = find_item(org, line["ItemCode"])
+            item = org.find_item(line["ItemCode"])
             if item is None:
                 out.errors.append(f"Item code '{line['ItemCode']}' is not valid.")
                 continue
-        if not line.get("Description") and item is not None:
-            line["Description"] = item.get("Description") or item.get("Name") or item["Code"]
+            _item_defaults(line, item, side)
         account = None
         if line.get("AccountCode"):
             account = org.account_by_code(line["AccountCode"])
@@ -105,9 +98,8 @@ def compute(
         tax_type = line.get("TaxType")
         if not tax_type:
             tax_type = (account or {}).get("TaxType") or "NONE"
-        rate = tax_percent(org, tax_type)
-        rate_rec = org.tax_rates.get(tax_type)
-        if rate is None or (rate_rec or {}).get("Status") != "ACTIVE":
+        rate = org.tax_percent(tax_type)
+        if rate is None:
             out.errors.append(
                 f"The TaxType code {tax_type} does not exist or cannot be used with this type of data."
             )
@@ -146,3 +138,20 @@ def compute(
             out.sub_total += expected
             out.total += expected + tax
     return out
+
+
+def _item_defaults(line: dict[str, Any], item: dict[str, Any], side: str) -> None:
+    """Missing description, account, price and tax come from the item's sales or purchase details."""
+    details = item.get("SalesDetails" if side == "sales" else "PurchaseDetails") or {}
+    description = item.get("Description") if side == "sales" else item.get("PurchaseDescription")
+    line.setdefault("Description", description or item.get("Name") or item["Code"])
+    if not line.get("AccountCode") and not line.get("AccountID") and details.get("AccountCode"):
+        line["AccountCode"] = details["AccountCode"]
+    if (
+        line.get("UnitAmount") is None
+        and line.get("LineAmount") is None
+        and details.get("UnitPrice") is not None
+    ):
+        line["UnitAmount"] = details["UnitPrice"]
+    if not line.get("TaxType") and details.get("TaxType"):
+        line["TaxType"] = details["TaxType"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 
 @dataclass(frozen=True)
@@ -15,6 +16,7 @@ class Tenant:
     country: str = "NZ"
     tenant_type: str = "ORGANISATION"
     multicurrency: bool = True
+    period_lock_date: date | None = None
 
 
 def default_tenants() -> list[Tenant]:

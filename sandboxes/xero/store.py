@@ -8,10 +8,12 @@ from __future__ import annotations
 import copy
 import threading
 import uuid
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from .clock import Clock
-from .formats import iso_utc, ms_date
+from .formats import iso_utc, ms_date, to_decimal
 from .settings import Tenant
 
 # Seed tax rates per country: (TaxType, Name, rate, ReportTaxType, can apply to revenue/expenses).
@@ -79,6 +81,18 @@ _ACCOUNT_CLASS = {
 
 def account_class(account_type: str) -> str:
     return _ACCOUNT_CLASS.get(account_type, "ASSET")
+
+
+def effective_rate(components: list[dict[str, Any]]) -> Decimal:
+    """Percent: simple components add up; a compound one applies on top of the taxed amount."""
+    simple = sum(
+        (to_decimal(c.get("Rate")) or Decimal(0) for c in components if not c.get("IsCompound")), Decimal(0)
+    )
+    rate = simple
+    for comp in components:
+        if comp.get("IsCompound"):
+            rate += (to_decimal(comp.get("Rate")) or Decimal(0)) * (1 + simple / 100)
+    return rate
 
 
 def public(record: dict[str, Any]) -> dict[str, Any]:
@@ -181,6 +195,26 @@ class Organisation:
         for acc in self.accounts.values():
             if acc.get("Code") == code:
                 return acc
+        return None
+
+    def tax_percent(self, tax_type: str | None) -> Decimal | None:
+        """The effective rate of an ACTIVE tax rate, or None when unknown or not active."""
+        rec = self.tax_rates.get(tax_type or "")
+        if rec is None or rec.get("Status") != "ACTIVE":
+            return None
+        return effective_rate(rec.get("TaxComponents") or [])
+
+    def find_item(self, key: str) -> dict[str, Any] | None:
+        """By ItemID or Code."""
+        if key and key.lower() in self.items:
+            return self.items[key.lower()]
+        return next((i for i in self.items.values() if i["Code"] == key), None)
+
+    def lock_error(self, day: date | None) -> str | None:
+        """Documents dated on or before the lock date are refused (xero-facts §8 "Lock dates", ⚠ R26)."""
+        lock = self.tenant.period_lock_date
+        if day is not None and lock is not None and day <= lock:
+            return f"The date {day.isoformat()} is on or before the period lock date {lock.isoformat()}."
         return None
 
     def contact_ref(self, contact: dict[str, Any]) -> dict[str, Any]:

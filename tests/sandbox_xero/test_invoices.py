@@ -330,3 +330,45 @@ def test_contact_ref_echoed_unchanged_does_not_touch_the_contact(api, customer, 
     clock.advance(5)
     api.invoice(customer, [line(10)], Contact=inv["Contact"])
     assert api.get(f"/Contacts/{customer}").json()["Contacts"][0]["UpdatedDateUTC"] == before
+
+
+def test_documents_on_or_before_the_lock_date_are_refused(make_sandbox):
+    from datetime import date
+
+    from sandboxes.xero import Tenant
+
+    from .helpers import Api
+
+    tenant = Tenant("6f1c0a6e-0000-4000-8000-00000000000a", "Locked Ltd", period_lock_date=date(2026, 10, 31))
+    sb = make_sandbox(tenants=[tenant])
+    api = Api(sb, sb.token_for(), tenant.tenant_id)
+    customer = api.contact("Customer")["ContactID"]
+    assert api.invoice(customer, [line(10)], Date="2026-10-31").status_code == 400
+    inv = api.invoice(customer, [line(10)], Date="2026-11-01", Status="AUTHORISED").json()["Invoices"][0]
+    body = {
+        "Invoice": {"InvoiceID": inv["InvoiceID"]},
+        "Account": {"Code": "090"},
+        "Date": "2026-10-15",
+        "Amount": 1,
+    }
+    assert api.put("/Payments", json={"Payments": [body]}).status_code == 400
+    assert "PeriodLockDate" in api.get("/Organisation").json()["Organisations"][0]
+
+
+def test_item_code_fills_account_price_and_tax_from_the_item(api, customer):
+    item = {
+        "Code": "W1",
+        "Name": "Widget",
+        "Description": "A widget",
+        "SalesDetails": {"UnitPrice": 20, "AccountCode": "260", "TaxType": "OUTPUT2"},
+        "PurchaseDetails": {"UnitPrice": 8, "AccountCode": "310", "TaxType": "INPUT2"},
+    }
+    assert api.put("/Items", json={"Items": [item]}).status_code == 200
+    sale = _authorised(api, customer, {"ItemCode": "W1", "Quantity": 2})
+    assert (sale["LineItems"][0]["AccountCode"], sale["LineItems"][0]["LineAmount"], sale["Total"]) == (
+        "260",
+        40.0,
+        46.0,
+    )
+    bill = api.invoice(customer, [{"ItemCode": "W1", "Quantity": 1}], Type="ACCPAY", Status="AUTHORISED")
+    assert bill.json()["Invoices"][0]["LineItems"][0]["AccountCode"] == "310"

@@ -101,6 +101,8 @@ def _allocate(ctx: Ctx, source: Source, doc: dict[str, Any], element: dict[str, 
     day = parse_day(element.get("Date"))
     if day is None:
         errors.append("A valid allocation Date must be specified.")
+    elif org.lock_error(day):
+        errors.append(org.lock_error(day))
     if errors:
         return None, errors
     assert invoice is not None and amount is not None

@@ -367,6 +367,9 @@ def save_doc(
     doc_date = parse_day(changes["Date"]) if "Date" in changes else (existing or {}).get("_Date", today)
     if "Date" in changes and doc_date is None:
         errors.append("Date is not a valid date.")
+    locked = org.lock_error(doc_date) or org.lock_error((existing or {}).get("_Date"))
+    if locked:
+        errors.append(locked)
     due = parse_day(changes["DueDate"]) if changes.get("DueDate") else (existing or {}).get("_DueDate")
     if changes.get("DueDate") and due is None:
         errors.append("DueDate is not a valid date.")
@@ -396,6 +399,7 @@ def save_doc(
         require_accounts=wanted not in ("DRAFT", "DELETED"),
         allow_discount=doc_type in ("ACCREC", "ACCRECCREDIT"),
         existing_ids=existing_ids,
+        side="sales" if doc_type in ("ACCREC", "ACCRECCREDIT") else "purchases",
     )
     errors.extend(totals.errors)
     if wanted in ("SUBMITTED", "AUTHORISED") and not totals.lines:

@@ -27,8 +27,6 @@ def _render(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def _save(ctx: Ctx, element: dict[str, Any], mode: str, path_id: str | None = None) -> ElementResult:
-    from ..lines import tax_percent
-
     org = ctx.org
     existing = None
     given = path_id or element.get("ManualJournalID")
@@ -71,7 +69,7 @@ def _save(ctx: Ctx, element: dict[str, Any], mode: str, path_id: str | None = No
             errors.append("Each journal line needs a LineAmount.")
             continue
         tax_type = line.get("TaxType") or ("NONE" if lat == "NoTax" else account.get("TaxType") or "NONE")
-        rate = tax_percent(org, tax_type)
+        rate = org.tax_percent(tax_type)
         if rate is None:
             errors.append(f"The TaxType code {tax_type} does not exist.")
             continue
@@ -102,6 +100,9 @@ def _save(ctx: Ctx, element: dict[str, Any], mode: str, path_id: str | None = No
     day = parse_day(element["Date"]) if element.get("Date") else (existing or {}).get("_Date")
     if element.get("Date") and day is None:
         errors.append("Date is not a valid date.")
+    locked = org.lock_error(day) or org.lock_error((existing or {}).get("_Date"))
+    if locked:
+        errors.append(locked)
     if errors:
         return None, errors
     if existing is None:

@@ -137,6 +137,7 @@ def _save(
         ctx.unitdp,
         require_accounts=False,
         allow_discount=kind is QUOTE,
+        side="sales" if kind is QUOTE else "purchases",
         existing_ids=existing_ids,
     )
     errors.extend(totals.errors)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Response
 
+from ..formats import ms_date_of_day
 from .base import Ctx, Router, envelope
 
 _VERSIONS = {"NZ": "NZ", "AU": "AU", "GB": "UK", "US": "US"}
@@ -31,4 +32,6 @@ def register(router: Router) -> None:
             "Timezone": "UTC",
             "Edition": "BUSINESS",
         }
+        if tenant.period_lock_date is not None:
+            row["PeriodLockDate"] = ms_date_of_day(tenant.period_lock_date)
         return envelope("Organisations", [row], ctx.clock)

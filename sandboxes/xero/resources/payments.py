@@ -74,6 +74,8 @@ def _save_payment(ctx: Ctx, element: dict[str, Any]) -> ElementResult:
     day = parse_day(element.get("Date"))
     if day is None:
         errors.append("A valid payment Date must be specified.")
+    elif org.lock_error(day):
+        errors.append(org.lock_error(day))
     amount = to_decimal(element.get("Amount"))
     if amount is None or amount <= 0:
         errors.append("The payment Amount must be greater than zero.")

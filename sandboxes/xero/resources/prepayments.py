@@ -106,10 +106,18 @@ def _save_bank_transaction(ctx: Ctx, element: dict[str, Any]) -> ElementResult:
     )
     if day is None:
         errors.append("Date is not a valid date.")
+    elif org.lock_error(day):
+        errors.append(org.lock_error(day))
     lat = element.get("LineAmountTypes", "Exclusive")
     raw_lines = element.get("LineItems") or []
     totals = line_rules.compute(
-        org, raw_lines, lat, ctx.unitdp, require_accounts=collection == "prepayments", allow_discount=False
+        org,
+        raw_lines,
+        lat,
+        ctx.unitdp,
+        require_accounts=collection == "prepayments",
+        allow_discount=False,
+        side="sales" if kind.startswith("RECEIVE") else "purchases",
     )
     errors.extend(totals.errors)
     if not totals.lines:

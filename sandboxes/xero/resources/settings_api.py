@@ -4,15 +4,14 @@ BANK) and Items (xero-facts §8)."""
 from __future__ import annotations
 
 import uuid
-from decimal import Decimal
 from typing import Any
 
 from flask import Response
 
 from ..errors import not_found, simple_validation
 from ..formats import to_decimal
-from ..store import account_class, public
-from .base import Ctx, ElementResult, Router, batch_write, elements_of, envelope, filter_and_page, is_uuid
+from ..store import account_class, effective_rate, public
+from .base import Ctx, ElementResult, Router, batch_write, elements_of, envelope, filter_and_page
 
 ISO_4217 = frozenset(
     [
@@ -237,25 +236,6 @@ def _register_currencies(router: Router) -> None:
 
 
 # -- tax rates --------------------------------------------------------------------------------------
-def _effective_rate(components: list[dict[str, Any]]) -> Decimal:
-    simple = sum(
-        (to_decimal(c.get("Rate")) or Decimal(0) for c in components if not c.get("IsCompound")), Decimal(0)
-    )
-    rate = simple
-    for comp in components:
-        if comp.get("IsCompound"):
-            extra = to_decimal(comp.get("Rate")) or Decimal(0)
-            rate = rate + extra * (1 + simple / 100)
-    return rate
-
-
-def tax_rate_percent(org: Any, tax_type: str | None) -> Decimal | None:
-    rec = org.tax_rates.get(tax_type or "")
-    if rec is None:
-        return None
-    return _effective_rate(rec.get("TaxComponents") or [])
-
-
 def _save_tax_rate(ctx: Ctx, element: dict[str, Any], update: bool) -> ElementResult:
     org = ctx.org
     existing = None
@@ -308,7 +288,7 @@ def _save_tax_rate(ctx: Ctx, element: dict[str, Any], update: bool) -> ElementRe
         org.tax_rates[tax_type] = existing
     existing.update({k: v for k, v in merged.items() if k not in ("TaxType",)})
     existing.setdefault("Status", "ACTIVE")
-    rate = float(_effective_rate(components))
+    rate = float(effective_rate(components))
     existing["DisplayTaxRate"] = rate
     existing["EffectiveRate"] = rate
     return public(existing), []
@@ -478,12 +458,6 @@ def _register_accounts(router: Router) -> None:
 
 
 # -- items ------------------------------------------------------------------------------------------
-def find_item(org: Any, key: str) -> dict[str, Any] | None:
-    if is_uuid(key) and key.lower() in org.items:
-        return org.items[key.lower()]
-    return next((i for i in org.items.values() if i["Code"] == key), None)
-
-
 def item_in_use(org: Any, item: dict[str, Any]) -> bool:
     return any(
         line.get("ItemCode") == item["Code"]
@@ -557,7 +531,7 @@ def _register_items(router: Router) -> None:
     @router.add("GET", "/Items/{key}", "items")
     def get_item(ctx: Ctx, key: str) -> Response:
         with ctx.org.lock:
-            rec = find_item(ctx.org, key)
+            rec = ctx.org.find_item(key)
             if rec is None:
                 return not_found()
             return envelope("Items", [public(rec)], ctx.clock)
@@ -565,7 +539,7 @@ def _register_items(router: Router) -> None:
     @router.add("PUT", "/Items", "items")
     def create_items(ctx: Ctx) -> Response:
         def apply(e: dict[str, Any]) -> ElementResult:
-            if e.get("Code") and find_item(ctx.org, e["Code"]):
+            if e.get("Code") and ctx.org.find_item(e["Code"]):
                 return None, [f"Item code '{e['Code']}' already exists."]
             return _save_item(ctx, e, None)
 
@@ -574,7 +548,7 @@ def _register_items(router: Router) -> None:
     @router.add("POST", "/Items", "items")
     def upsert_items(ctx: Ctx) -> Response:
         def apply(e: dict[str, Any]) -> ElementResult:
-            existing = find_item(ctx.org, e.get("ItemID") or e.get("Code") or "")
+            existing = ctx.org.find_item(e.get("ItemID") or e.get("Code") or "")
             if e.get("ItemID") and existing is None:
                 return None, [f"Item with ItemID {e['ItemID']} could not be found."]
             return _save_item(ctx, e, existing)
@@ -583,7 +557,7 @@ def _register_items(router: Router) -> None:
 
     @router.add("POST", "/Items/{item_id}", "items")
     def update_item(ctx: Ctx, item_id: str) -> Response:
-        rec = find_item(ctx.org, item_id)
+        rec = ctx.org.find_item(item_id)
         if rec is None:
             return not_found()
         elements = elements_of(ctx, "Items")[:1]
@@ -593,7 +567,7 @@ def _register_items(router: Router) -> None:
     def delete_item(ctx: Ctx, item_id: str) -> Response:
         org = ctx.org
         with org.lock:
-            rec = find_item(org, item_id)
+            rec = org.find_item(item_id)
             if rec is None:
                 return not_found()
             if rec.get("IsTrackedAsInventory") and item_in_use(org, rec):
