@@ -270,6 +270,19 @@ class IdentityService:
         )
         return json_response(self._token_response(grant))
 
+    def revoke(self, form: dict[str, str], auth_header: str | None) -> Response:
+        """POST /connect/revocation with a refresh token: the token stops working and, as reported for
+        Xero (xero-facts §7 ⚠ R26), the user's connections to this app are removed."""
+        if _basic_client(auth_header) != (self.credentials.client_id, self.credentials.client_secret):
+            return oauth_error("invalid_client")
+        with self._lock:
+            token = self.refresh_tokens.pop(form.get("token", ""), None)
+            if token is not None:
+                for conn in self.connections.values():
+                    if conn.user_id == token.grant.user_id:
+                        conn.active = False
+        return Response(status=200)
+
     # -- checks used by the API pipeline ----------------------------------------------------------
     def authenticate(self, header: str | None) -> tuple[AccessToken | None, str | None]:
         """The access token behind an Authorization header, or the 401 Detail (xero-facts §6)."""
@@ -424,5 +437,10 @@ def identity_blueprint(service: IdentityService, auto_approve: bool) -> Blueprin
     @bp.post("/connect/token")
     def token() -> Response:
         return service.token(request.form.to_dict(), request.headers.get("Authorization"))
+
+    @bp.post("/identity/connect/revocation")
+    @bp.post("/connect/revocation")
+    def revocation() -> Response:
+        return service.revoke(request.form.to_dict(), request.headers.get("Authorization"))
 
     return bp

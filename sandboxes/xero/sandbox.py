@@ -165,6 +165,10 @@ class XeroSandbox:
         return self.url + "/identity/connect/token"
 
     @property
+    def revocation_url(self) -> str:
+        return self.url + "/identity/connect/revocation"
+
+    @property
     def authorize_url(self) -> str:
         return self.url + "/identity/connect/authorize"
 

@@ -277,7 +277,7 @@ def _request_schema(doc: dict[str, Any], method: str, path: str) -> dict[str, An
     op = _match_path(doc, method, path)
     if not op:
         return None
-    content = op.get("requestBody", {}).get("content", {})
+    content = _deref(doc, op.get("requestBody", {})).get("content", {})
     return content.get("application/json", {}).get("schema")
 
 

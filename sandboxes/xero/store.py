@@ -127,6 +127,7 @@ class Organisation:
         self.purchase_orders: dict[str, dict[str, Any]] = {}
         self.manual_journals: dict[str, dict[str, Any]] = {}
         self.attachments: dict[str, list[dict[str, Any]]] = {}
+        self.history: dict[str, list[dict[str, Any]]] = {}
         self.counters: dict[str, int] = {}
         self._seed()
 

@@ -148,3 +148,17 @@ def test_attachments_need_the_attachments_scope(sb, tenant_a, contact_id):
 
     api = Api(sb, sb.token_for(scopes="accounting.contacts"), tenant_a)
     assert api.get(f"/Contacts/{contact_id}/Attachments").status_code == 403
+
+
+def test_history_notes_are_added_and_listed(api, contact_id):
+    inv = api.invoice(contact_id, [line(10)]).json()["Invoices"][0]
+    path = f"/Invoices/{inv['InvoiceID']}/History"
+    r = api.put(path, json={"HistoryRecords": [{"Details": "Synced from Odoo invoice 42"}]})
+    assert r.status_code == 200
+    notes = api.get(path).json()["HistoryRecords"]
+    assert [(n["Changes"], n["Details"]) for n in notes] == [("Note", "Synced from Odoo invoice 42")]
+
+
+def test_history_note_longer_than_2500_characters_is_refused(api, contact_id):
+    r = api.put(f"/Contacts/{contact_id}/History", json={"HistoryRecords": [{"Details": "x" * 2501}]})
+    assert r.status_code == 400

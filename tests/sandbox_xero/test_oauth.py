@@ -271,3 +271,52 @@ def test_helpers_expire_tokens_for_bridge_tests(sb, tenant_a):
     assert r.json()["Detail"] == "TokenExpired"
     sb.expire_refresh_tokens()
     assert _refresh(sb, tokens["refresh_token"]).json() == {"error": "invalid_grant"}
+
+
+def test_revoked_refresh_token_is_dead_and_connections_are_gone(sb, tenant_a):
+    tokens = sb.issue_tokens()
+    r = requests.post(
+        sb.revocation_url, data={"token": tokens["refresh_token"]}, headers=_basic(sb), timeout=5
+    )
+    assert r.status_code == 200
+    assert _refresh(sb, tokens["refresh_token"]).json() == {"error": "invalid_grant"}
+    assert _connections(sb, tokens["access_token"]).json() == []
+
+
+def test_two_refreshers_racing_with_one_token_both_get_the_same_pair(sb):
+    import threading
+
+    tokens = sb.issue_tokens()
+    results: list[dict] = []
+    barrier = threading.Barrier(2)
+
+    def refresh() -> None:
+        barrier.wait()
+        results.append(_refresh(sb, tokens["refresh_token"]).json())
+
+    threads = [threading.Thread(target=refresh) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results[0] == results[1] and "refresh_token" in results[0]
+
+
+def test_shifted_clock_scales_sandbox_time(make_sandbox):
+    import time
+
+    from sandboxes.xero import ShiftedClock
+
+    clock = ShiftedClock(scale=3600.0)  # one real second is one sandbox hour
+    sb = make_sandbox(clock=clock)
+    before = clock()
+    time.sleep(0.6)
+    assert clock() - before >= 1800
+    access = sb.token_for()
+    time.sleep(0.6)
+    r = requests.get(
+        sb.api_url + "/Contacts",
+        timeout=5,
+        headers={"Authorization": f"Bearer {access}", "xero-tenant-id": sb.tenants[0].tenant_id},
+    )
+    assert r.json()["Detail"] == "TokenExpired"

@@ -11,6 +11,7 @@ def build_router() -> Router:
         attachments,
         contact_groups,
         contacts,
+        history,
         invoices,
         journals,
         orders,
@@ -21,7 +22,6 @@ def build_router() -> Router:
     )
 
     router = Router()
-    # allocations before invoices: /CreditNotes/{id}/Allocations must not be taken for /CreditNotes/{id}.
     modules = (
         organisation,
         contacts,
@@ -34,6 +34,7 @@ def build_router() -> Router:
         orders,
         journals,
         attachments,
+        history,
     )
     for module in modules:
         module.register(router)
