@@ -174,6 +174,32 @@ main.add_command(status)
 
 
 @main.group()
+def sandbox() -> None:
+    """Run a stand-in Xero or Odoo for trying the bridge out (and for its tests)."""
+
+
+_PASSTHROUGH = {"ignore_unknown_options": True, "allow_extra_args": True, "help_option_names": []}
+
+
+@sandbox.command("xero", context_settings=_PASSTHROUGH)
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def sandbox_xero(args: tuple[str, ...]) -> None:
+    """A Xero sandbox: OAuth, Accounting API, limits, webhooks (`bridge sandbox xero --help`)."""
+    from sandboxes.xero.cli import main as run_sandbox
+
+    sys.exit(run_sandbox(list(args)))
+
+
+@sandbox.command("odoo", context_settings=_PASSTHROUGH)
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def sandbox_odoo(args: tuple[str, ...]) -> None:
+    """An Odoo 16–19 sandbox: XML-RPC, JSON-RPC, JSON-2, automation webhooks (`bridge sandbox odoo --help`)."""
+    from sandboxes.odoo.cli import main as run_sandbox
+
+    sys.exit(run_sandbox(list(args)))
+
+
+@main.group()
 def broker() -> None:
     """The message broker."""
 

@@ -50,6 +50,12 @@ def status(as_json: bool) -> None:
             "unrouted_events": unrouted.count(session),
         }
     data["queues"] = queue_depths(runtime)
+    from bridge.xero.governor import RateGovernor
+
+    governor = RateGovernor(runtime.db, runtime.settings.xero)
+    data["xero_limits"] = {
+        c["xero_tenant"]: governor.state(c["xero_tenant"]) for c in data["connections"] if c["xero_tenant"]
+    }
     runtime.close()
     if as_json:
         click.echo(json.dumps(data, sort_keys=True))

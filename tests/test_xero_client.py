@@ -279,3 +279,27 @@ def test_a_batch_of_50_with_one_invalid_element_binds_49_and_logs_1_mismatch(sid
         (entry,) = mismatches.find(session, MismatchFilter())
         assert (entry.source_id, entry.record_name, entry.target) == ("33", "Partner 33", "xero")
         assert "Email" in entry.note or "email" in entry.note
+
+
+def test_a_tenant_at_its_daily_limit_is_parked_until_xeros_reset_and_the_event_waits(tmp_path):
+    from bridge.xero.governor import RateLimited
+
+    sandbox = XeroSandbox(limits=Limits(per_day=3))
+    sandbox.start()
+    try:
+        side = XeroSide.build(sandbox, str(tmp_path / "home"), f"sqlite:///{tmp_path / 'b.db'}")
+        side.connect()
+        client = side.clients.for_connection("demo")
+        for _ in range(3):
+            client.get("Contacts")
+        with pytest.raises(RateLimited) as raised:
+            client.get("Contacts")  # Xero's 429 "day" with Retry-After until the reset
+        assert raised.value.retry_after > 60
+        state = side.governor.state(sandbox.tenants[0].tenant_id)
+        assert state["last_problem"] == "day" and state["blocked_for_s"] > 60
+        calls = client.calls
+        with pytest.raises(RateLimited):
+            client.get("Contacts")
+        assert client.calls == calls  # parked: not even sent
+    finally:
+        sandbox.stop()

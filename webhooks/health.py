@@ -21,6 +21,9 @@ def readyz() -> Response:
     checks = bridge.readiness.check()
     ready = all(ok for ok, _ in checks.values())
     body = {"status": "ready" if ready else "not ready", "checks": {k: v[1] for k, v in checks.items()}}
+    attention = bridge.readiness.connections_needing_attention()
+    if attention:
+        body["connections_needing_attention"] = attention  # webhooks still accepted: not a readiness failure
     response = jsonify(body)
     response.status_code = 200 if ready else 503
     return response
@@ -40,12 +43,29 @@ class Readiness:
         self.ttl = ttl
         self._cached: tuple[float, dict] | None = None
 
+    def connections_needing_attention(self) -> dict[str, str]:
+        try:
+            return _attention(self.db)
+        except Exception:  # noqa: BLE001 - the store check reports store trouble
+            return {}
+
     def check(self) -> dict[str, tuple[bool, str]]:
         if self._cached and time.monotonic() - self._cached[0] < self.ttl:
             return self._cached[1]
         result = {"store": _run(self.db.ping), "broker": _run(self.broker_check)}
         self._cached = (time.monotonic(), result)
         return result
+
+
+def _attention(db) -> dict[str, str]:
+    from bridge.store import connections
+
+    with db.session() as session:
+        return {
+            c.id: c.status_note or c.status
+            for c in connections.all_connections(session)
+            if c.status != "active"
+        }
 
 
 def _run(check) -> tuple[bool, str]:
