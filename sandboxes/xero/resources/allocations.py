@@ -13,7 +13,13 @@ from flask import Response
 
 from ..errors import json_response, not_found, simple_validation
 from ..formats import money, ms_date_of_day, parse_day, round_money, to_decimal
-from .base import Ctx, ElementResult, Router, batch_write, elements_of
+from .base import (
+    Ctx,
+    ElementResult,
+    Router,
+    batch_write,
+    elements_of,
+)
 from .invoices import CREDIT, INVOICE, find_doc, publish_doc_event, recalc
 
 

@@ -12,7 +12,12 @@ from urllib.parse import quote
 from flask import Response
 
 from ..errors import json_response, not_found, simple_validation
-from .base import Ctx, Router, envelope, is_uuid
+from .base import (
+    Ctx,
+    Router,
+    envelope,
+    is_uuid,
+)
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PER_DOCUMENT = 10

@@ -13,7 +13,7 @@ from typing import Any
 from flask import Response
 
 from ..clock import Clock
-from ..errors import json_response, validation_exception
+from ..errors import json_response, not_found, validation_exception
 from ..formats import ms_date, parse_if_modified_since
 from ..store import Organisation, public
 from ..where import WhereError, compile_where
@@ -164,9 +164,9 @@ def filter_and_page(
     default_order: str | None = None,
     predicate: Callable[[dict[str, Any]], bool] | None = None,
     render: Callable[[dict[str, Any]], dict[str, Any]] = public,
-) -> tuple[list[dict[str, Any]], dict[str, Any] | None, bool]:
+) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
     """Applies If-Modified-Since (only where Xero supports it), where, order and paging.
-    Returns (public rows, pagination or None, paged?)."""
+    Returns (rendered rows, pagination or None)."""
     rows = [r for r in records if predicate is None or predicate(r)]
     if ims and ctx.headers.get("If-Modified-Since"):
         since = parse_if_modified_since(ctx.headers["If-Modified-Since"])
@@ -200,8 +200,48 @@ def filter_and_page(
             "pageCount": (total + size - 1) // size,
             "itemCount": total,
         }
-        return chunk, pagination, True
-    return out, None, False
+        return chunk, pagination
+    return out, None
+
+
+def page_envelope(
+    ctx: Ctx, key: str, rows: list[dict[str, Any]], pagination: dict[str, Any] | None
+) -> Response:
+    return envelope(key, rows, ctx.clock, {"pagination": pagination} if pagination else None)
+
+
+def list_response(ctx: Ctx, key: str, records: Iterable[dict[str, Any]], **options: Any) -> Response:
+    """A GET list: filter_and_page with `options`, answered in Xero's envelope."""
+    with ctx.org.lock:
+        rows, pagination = filter_and_page(ctx, list(records), **options)
+    return page_envelope(ctx, key, rows, pagination)
+
+
+def one(
+    ctx: Ctx,
+    key: str,
+    record: dict[str, Any] | None,
+    render: Callable[[dict[str, Any]], dict[str, Any]] = public,
+) -> Response:
+    """A GET of one record: 404 when missing, else the record in a one-element collection."""
+    if record is None:
+        return not_found()
+    return envelope(key, [render(record)], ctx.clock)
+
+
+def existing_for(
+    records: dict[str, dict[str, Any]], given_id: Any, mode: str, noun: str
+) -> tuple[dict[str, Any] | None, list[str]]:
+    """The record an element names by id, checked against the write mode: PUT ("create") may not name an
+    existing record; POST ("upsert"/"update") must name one that exists."""
+    if not given_id:
+        return None, []
+    existing = records.get(str(given_id).lower())
+    if existing is None:
+        return None, [f"The {noun} {given_id} could not be found."]
+    if mode == "create":
+        return None, [f"This {noun} already exists; use POST to update it."]
+    return existing, []
 
 
 def csv_arg(ctx: Ctx, name: str) -> list[str] | None:

@@ -4,12 +4,23 @@ If-Modified-Since (xero-facts §5), membership PUT/DELETE."""
 from __future__ import annotations
 
 import uuid
+from functools import partial
 from typing import Any
 
 from flask import Response
 
 from ..errors import not_found, simple_validation
-from .base import Ctx, ElementResult, Router, batch_write, elements_of, envelope, filter_and_page, is_uuid
+from .base import (
+    Ctx,
+    ElementResult,
+    Router,
+    batch_write,
+    elements_of,
+    envelope,
+    is_uuid,
+    list_response,
+    one,
+)
 
 
 def _group_public(org: Any, group: dict[str, Any], with_contacts: bool) -> dict[str, Any]:
@@ -73,19 +84,15 @@ def _save(ctx: Ctx, element: dict[str, Any], existing: dict[str, Any] | None) ->
 def register(router: Router) -> None:
     @router.add("GET", "/ContactGroups", "contacts")
     def list_groups(ctx: Ctx) -> Response:
-        with ctx.org.lock:
-            groups = [g for g in ctx.org.contact_groups.values() if g["Status"] == "ACTIVE"]
-            rows, _, _ = filter_and_page(ctx, groups, ims=False, default_order="Name ASC")
-            rows = [{k: v for k, v in r.items()} | {"Contacts": []} for r in rows]
-        return envelope("ContactGroups", rows, ctx.clock)
+        groups = [g for g in ctx.org.contact_groups.values() if g["Status"] == "ACTIVE"]
+        render = partial(_group_public, ctx.org, with_contacts=False)
+        return list_response(ctx, "ContactGroups", groups, ims=False, default_order="Name ASC", render=render)
 
     @router.add("GET", "/ContactGroups/{group_id}", "contacts")
     def get_group(ctx: Ctx, group_id: str) -> Response:
         with ctx.org.lock:
             group = ctx.org.contact_groups.get(group_id.lower())
-            if group is None:
-                return not_found()
-            return envelope("ContactGroups", [_group_public(ctx.org, group, True)], ctx.clock)
+            return one(ctx, "ContactGroups", group, lambda g: _group_public(ctx.org, g, with_contacts=True))
 
     @router.add("PUT", "/ContactGroups", "contacts")
     def create_groups(ctx: Ctx) -> Response:

@@ -18,9 +18,11 @@ from .base import (
     batch_write,
     csv_arg,
     elements_of,
-    envelope,
+    existing_for,
     filter_and_page,
     is_uuid,
+    one,
+    page_envelope,
 )
 
 MAX_CONTACT_PERSONS = 5
@@ -119,15 +121,11 @@ def _validate(ctx: Ctx, merged: dict[str, Any], existing: dict[str, Any] | None)
 def save_contact(ctx: Ctx, element: dict[str, Any], mode: str, path_id: str | None = None) -> ElementResult:
     """mode: "create" (PUT), "upsert" (POST /Contacts) or "update" (POST /Contacts/{id})."""
     org = ctx.org
-    existing: dict[str, Any] | None = None
     given_id = path_id or element.get("ContactID")
-    if given_id:
-        existing = org.contacts.get(str(given_id).lower())
-        if existing is None:
-            return None, [f"Contact with ContactID {given_id} could not be found."]
-        if mode == "create":
-            return None, ["A contact with this ContactID already exists; use POST to update it."]
-    elif mode == "upsert":
+    existing, problems = existing_for(org.contacts, given_id, mode, "contact")
+    if problems:
+        return None, problems
+    if not given_id and mode == "upsert":
         if element.get("ContactNumber"):
             existing = find_contact(org, element["ContactNumber"])
         if existing is None and element.get("Name"):
@@ -183,7 +181,7 @@ def register(router: Router) -> None:
             return True
 
         with ctx.org.lock:
-            rows, pagination, _ = filter_and_page(
+            rows, pagination = filter_and_page(
                 ctx,
                 list(ctx.org.contacts.values()),
                 ims=True,
@@ -193,15 +191,12 @@ def register(router: Router) -> None:
             )
         if ctx.args.get("summaryOnly", "false").lower() == "true":
             rows = [{k: v for k, v in r.items() if k not in _SUMMARY_DROP} for r in rows]
-        return envelope("Contacts", rows, ctx.clock, {"pagination": pagination} if pagination else None)
+        return page_envelope(ctx, "Contacts", rows, pagination)
 
     @router.add("GET", "/Contacts/{key}", "contacts")
     def get_contact(ctx: Ctx, key: str) -> Response:
         with ctx.org.lock:
-            rec = find_contact(ctx.org, key)
-            if rec is None:
-                return not_found()
-            return envelope("Contacts", [public(rec)], ctx.clock)
+            return one(ctx, "Contacts", find_contact(ctx.org, key))
 
     @router.add("PUT", "/Contacts", "contacts")
     def create_contacts(ctx: Ctx) -> Response:

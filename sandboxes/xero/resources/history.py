@@ -9,7 +9,15 @@ from flask import Response
 
 from ..errors import not_found
 from ..formats import ms_date
-from .base import Ctx, ElementResult, Router, batch_write, elements_of, envelope, is_uuid
+from .base import (
+    Ctx,
+    ElementResult,
+    Router,
+    batch_write,
+    elements_of,
+    envelope,
+    is_uuid,
+)
 
 MAX_DETAILS = 2500  # ⚠ xero-facts §8
 # endpoint → (collection on the organisation, scope family)

@@ -23,9 +23,10 @@ from .base import (
     batch_write,
     csv_arg,
     elements_of,
-    envelope,
-    filter_and_page,
+    existing_for,
     is_uuid,
+    list_response,
+    one,
 )
 from .contacts import save_contact
 
@@ -288,16 +289,13 @@ def save_doc(
     """mode: "create" (PUT), "upsert" (POST collection) or "update" (POST /{id})."""
     org = ctx.org
     docs = collection(org, kind)
-    existing = None
     given_id = path_id or element.get(kind.id)
-    if given_id:
-        existing = docs.get(str(given_id).lower())
-        if existing is None:
-            return None, [f"The {kind.noun} with {kind.id} {given_id} could not be found."]
-        if mode == "create":
-            return None, [f"This {kind.noun} already exists; use POST to update it."]
-    elif (
-        mode == "upsert"
+    existing, problems = existing_for(docs, given_id, mode, kind.noun)
+    if problems:
+        return None, problems
+    if (
+        not given_id
+        and mode == "upsert"
         and element.get(kind.number)
         and element.get("Type", kind.unique_type) == kind.unique_type
     ):
@@ -501,24 +499,22 @@ def _register_kind(router: Router, kind: Kind) -> None:
 
         # Paged calls return line items; unpaged calls and summaryOnly return summaries (xero-facts §5).
         with_lines = paged and not summary
-        with org.lock:
-            rows, pagination, _ = filter_and_page(
-                ctx,
-                list(collection(org, kind).values()),
-                ims=True,
-                pageable=True,
-                predicate=keep,
-                render=lambda d: render(org, kind, d, ctx.unitdp, with_lines),
-            )
-        return envelope(kind.key, rows, ctx.clock, {"pagination": pagination} if pagination else None)
+        return list_response(
+            ctx,
+            kind.key,
+            collection(org, kind).values(),
+            ims=True,
+            pageable=True,
+            predicate=keep,
+            render=lambda d: render(org, kind, d, ctx.unitdp, with_lines),
+        )
 
     @router.add("GET", path + "/{key}", family)
     def get_doc(ctx: Ctx, key: str) -> Response:
         with ctx.org.lock:
-            doc = find_doc(ctx.org, kind, key)
-            if doc is None:
-                return not_found()
-            return envelope(kind.key, [render(ctx.org, kind, doc, ctx.unitdp)], ctx.clock)
+            return one(
+                ctx, kind.key, find_doc(ctx.org, kind, key), lambda d: render(ctx.org, kind, d, ctx.unitdp)
+            )
 
     @router.add("PUT", path, family)
     def create_docs(ctx: Ctx) -> Response:

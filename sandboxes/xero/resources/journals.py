@@ -13,7 +13,16 @@ from flask import Response
 from .. import status as machines
 from ..errors import not_found
 from ..formats import day_string, money, ms_date, ms_date_of_day, parse_day, round_money, to_decimal
-from .base import Ctx, ElementResult, Router, batch_write, elements_of, envelope, filter_and_page
+from .base import (
+    Ctx,
+    ElementResult,
+    Router,
+    batch_write,
+    elements_of,
+    existing_for,
+    list_response,
+    one,
+)
 
 FORBIDDEN_TYPES = {"BANK", "INVENTORY"}
 
@@ -28,14 +37,10 @@ def _render(doc: dict[str, Any]) -> dict[str, Any]:
 
 def _save(ctx: Ctx, element: dict[str, Any], mode: str, path_id: str | None = None) -> ElementResult:
     org = ctx.org
-    existing = None
     given = path_id or element.get("ManualJournalID")
-    if given:
-        existing = org.manual_journals.get(str(given).lower())
-        if existing is None:
-            return None, [f"The manual journal {given} could not be found."]
-        if mode == "create":
-            return None, ["This manual journal already exists; use POST to update it."]
+    existing, problems = existing_for(org.manual_journals, given, mode, "manual journal")
+    if problems:
+        return None, problems
     errors: list[str] = []
     current = existing["Status"] if existing else None
     wanted = element.get("Status", current or "DRAFT")
@@ -131,19 +136,14 @@ def _save(ctx: Ctx, element: dict[str, Any], mode: str, path_id: str | None = No
 def register(router: Router) -> None:
     @router.add("GET", "/ManualJournals", "manualjournals")
     def list_journals(ctx: Ctx) -> Response:
-        with ctx.org.lock:
-            rows, pagination, _ = filter_and_page(
-                ctx, list(ctx.org.manual_journals.values()), ims=True, pageable=True, render=_render
-            )
-        return envelope("ManualJournals", rows, ctx.clock, {"pagination": pagination} if pagination else None)
+        return list_response(
+            ctx, "ManualJournals", ctx.org.manual_journals.values(), ims=True, pageable=True, render=_render
+        )
 
     @router.add("GET", "/ManualJournals/{journal_id}", "manualjournals")
     def get_journal(ctx: Ctx, journal_id: str) -> Response:
         with ctx.org.lock:
-            doc = ctx.org.manual_journals.get(journal_id.lower())
-            if doc is None:
-                return not_found()
-            return envelope("ManualJournals", [_render(doc)], ctx.clock)
+            return one(ctx, "ManualJournals", ctx.org.manual_journals.get(journal_id.lower()), _render)
 
     @router.add("PUT", "/ManualJournals", "manualjournals")
     def create_journals(ctx: Ctx) -> Response:

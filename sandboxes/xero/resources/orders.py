@@ -14,7 +14,17 @@ from .. import lines as line_rules
 from .. import status as machines
 from ..errors import not_found
 from ..formats import day_string, money, ms_date, ms_date_of_day, parse_day
-from .base import Ctx, ElementResult, Router, batch_write, elements_of, envelope, filter_and_page, is_uuid
+from .base import (
+    Ctx,
+    ElementResult,
+    Router,
+    batch_write,
+    elements_of,
+    existing_for,
+    is_uuid,
+    list_response,
+    one,
+)
 
 
 @dataclass(frozen=True)
@@ -89,14 +99,9 @@ def _save(
 ) -> ElementResult:
     org = ctx.org
     docs = _docs(org, kind)
-    existing = None
-    given = path_id or element.get(kind.id)
-    if given:
-        existing = docs.get(str(given).lower())
-        if existing is None:
-            return None, [f"The {kind.noun} {given} could not be found."]
-        if mode == "create":
-            return None, [f"This {kind.noun} already exists; use POST to update it."]
+    existing, problems = existing_for(docs, path_id or element.get(kind.id), mode, kind.noun)
+    if problems:
+        return None, problems
     errors: list[str] = []
     current = existing["Status"] if existing else None
     wanted = element.get("Status", current or "DRAFT")
@@ -193,26 +198,22 @@ def _register_kind(router: Router, kind: OrderKind) -> None:
                 and (date_to is None or doc["_Date"] <= date_to)
             )
 
-        with org.lock:
-            rows, pagination, _ = filter_and_page(
-                ctx,
-                list(_docs(org, kind).values()),
-                ims=True,
-                where=False,
-                pageable=True,
-                page_size_param=kind is PURCHASE_ORDER,
-                predicate=keep,
-                render=lambda d: _render(org, kind, d),
-            )
-        return envelope(kind.key, rows, ctx.clock, {"pagination": pagination} if pagination else None)
+        return list_response(
+            ctx,
+            kind.key,
+            _docs(org, kind).values(),
+            ims=True,
+            where=False,
+            pageable=True,
+            page_size_param=kind is PURCHASE_ORDER,
+            predicate=keep,
+            render=lambda d: _render(org, kind, d),
+        )
 
     @router.add("GET", path + "/{key}", "invoices")
     def get_order(ctx: Ctx, key: str) -> Response:
         with ctx.org.lock:
-            doc = find_order(ctx.org, kind, key)
-            if doc is None:
-                return not_found()
-            return envelope(kind.key, [_render(ctx.org, kind, doc)], ctx.clock)
+            return one(ctx, kind.key, find_order(ctx.org, kind, key), lambda d: _render(ctx.org, kind, d))
 
     @router.add("PUT", path, "invoices")
     def create_orders(ctx: Ctx) -> Response:

@@ -5,7 +5,11 @@ from __future__ import annotations
 from flask import Response
 
 from ..formats import ms_date_of_day
-from .base import Ctx, Router, envelope
+from .base import (
+    Ctx,
+    Router,
+    envelope,
+)
 
 _VERSIONS = {"NZ": "NZ", "AU": "AU", "GB": "UK", "US": "US"}
 

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from flask import Response
 
 from ..errors import not_found
 from ..formats import money, ms_date, ms_date_of_day, parse_day, round_money, to_decimal
-from .base import Ctx, ElementResult, Router, batch_write, elements_of, envelope, filter_and_page
+from .base import (
+    Ctx,
+    ElementResult,
+    Router,
+    batch_write,
+    elements_of,
+    list_response,
+    one,
+)
 from .invoices import CREDIT, INVOICE, Kind, find_doc, publish_doc_event, recalc
 
 PAYMENT_TYPES = {
@@ -141,24 +150,20 @@ def _delete_payment(ctx: Ctx, pay: dict[str, Any], element: dict[str, Any]) -> E
 def register(router: Router) -> None:
     @router.add("GET", "/Payments", "payments")
     def list_payments(ctx: Ctx) -> Response:
-        org = ctx.org
-        with org.lock:
-            rows, pagination, _ = filter_and_page(
-                ctx,
-                list(org.payments.values()),
-                ims=True,
-                pageable=True,
-                render=lambda p: _render_payment(org, p),
-            )
-        return envelope("Payments", rows, ctx.clock, {"pagination": pagination} if pagination else None)
+        render = partial(_render_payment, ctx.org)
+        return list_response(
+            ctx, "Payments", ctx.org.payments.values(), ims=True, pageable=True, render=render
+        )
 
     @router.add("GET", "/Payments/{payment_id}", "payments")
     def get_payment(ctx: Ctx, payment_id: str) -> Response:
         with ctx.org.lock:
-            pay = ctx.org.payments.get(payment_id.lower())
-            if pay is None:
-                return not_found()
-            return envelope("Payments", [_render_payment(ctx.org, pay)], ctx.clock)
+            return one(
+                ctx,
+                "Payments",
+                ctx.org.payments.get(payment_id.lower()),
+                lambda p: _render_payment(ctx.org, p),
+            )
 
     @router.add("PUT", "/Payments", "payments")
     def create_payments(ctx: Ctx) -> Response:

@@ -9,14 +9,22 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from flask import Response
 
 from .. import lines as line_rules
-from ..errors import not_found
 from ..formats import iso_utc, money, ms_date, ms_date_of_day, parse_day, to_decimal
-from .base import Ctx, ElementResult, Router, batch_write, elements_of, envelope, filter_and_page
+from .base import (
+    Ctx,
+    ElementResult,
+    Router,
+    batch_write,
+    elements_of,
+    list_response,
+    one,
+)
 
 MODELLED_TYPES = {
     "RECEIVE-OVERPAYMENT": "overpayments",
@@ -176,49 +184,36 @@ def _save_bank_transaction(ctx: Ctx, element: dict[str, Any]) -> ElementResult:
 def _register_credit(router: Router, endpoint: str, collection: str) -> None:
     @router.add("GET", f"/{endpoint}", "payments")
     def list_credits(ctx: Ctx) -> Response:
-        org = ctx.org
-        with org.lock:
-            rows, pagination, _ = filter_and_page(
-                ctx,
-                list(getattr(org, collection).values()),
-                ims=True,
-                pageable=True,
-                render=lambda d: _render_credit(org, collection, d),
-            )
-        return envelope(endpoint, rows, ctx.clock, {"pagination": pagination} if pagination else None)
+        render = partial(_render_credit, ctx.org, collection)
+        return list_response(
+            ctx, endpoint, getattr(ctx.org, collection).values(), ims=True, pageable=True, render=render
+        )
 
     @router.add("GET", f"/{endpoint}/{{doc_id}}", "payments")
     def get_credit(ctx: Ctx, doc_id: str) -> Response:
         with ctx.org.lock:
             doc = getattr(ctx.org, collection).get(doc_id.lower())
-            if doc is None:
-                return not_found()
-            return envelope(endpoint, [_render_credit(ctx.org, collection, doc)], ctx.clock)
+            return one(ctx, endpoint, doc, lambda d: _render_credit(ctx.org, collection, d))
 
 
 def register(router: Router) -> None:
     @router.add("GET", "/BankTransactions", "banktransactions")
     def list_bank_transactions(ctx: Ctx) -> Response:
-        org = ctx.org
-        with org.lock:
-            rows, pagination, _ = filter_and_page(
-                ctx,
-                list(org.bank_transactions.values()),
-                ims=True,
-                pageable=True,
-                render=lambda d: _render_bank_transaction(org, d),
-            )
-        return envelope(
-            "BankTransactions", rows, ctx.clock, {"pagination": pagination} if pagination else None
+        render = partial(_render_bank_transaction, ctx.org)
+        return list_response(
+            ctx,
+            "BankTransactions",
+            ctx.org.bank_transactions.values(),
+            ims=True,
+            pageable=True,
+            render=render,
         )
 
     @router.add("GET", "/BankTransactions/{bt_id}", "banktransactions")
     def get_bank_transaction(ctx: Ctx, bt_id: str) -> Response:
         with ctx.org.lock:
             doc = ctx.org.bank_transactions.get(bt_id.lower())
-            if doc is None:
-                return not_found()
-            return envelope("BankTransactions", [_render_bank_transaction(ctx.org, doc)], ctx.clock)
+            return one(ctx, "BankTransactions", doc, lambda d: _render_bank_transaction(ctx.org, d))
 
     @router.add("PUT", "/BankTransactions", "banktransactions")
     def create_bank_transactions(ctx: Ctx) -> Response:

@@ -11,7 +11,16 @@ from flask import Response
 from ..errors import not_found, simple_validation
 from ..formats import to_decimal
 from ..store import account_class, effective_rate, public
-from .base import Ctx, ElementResult, Router, batch_write, elements_of, envelope, filter_and_page
+from .base import (
+    Ctx,
+    ElementResult,
+    Router,
+    batch_write,
+    elements_of,
+    envelope,
+    list_response,
+    one,
+)
 
 ISO_4217 = frozenset(
     [
@@ -212,11 +221,7 @@ ACCOUNT_TYPES = frozenset(
 def _register_currencies(router: Router) -> None:
     @router.add("GET", "/Currencies", "settings")
     def list_currencies(ctx: Ctx) -> Response:
-        with ctx.org.lock:
-            rows, _, _ = filter_and_page(
-                ctx, list(ctx.org.currencies.values()), ims=False, default_order="Code"
-            )
-        return envelope("Currencies", rows, ctx.clock)
+        return list_response(ctx, "Currencies", ctx.org.currencies.values(), ims=False, default_order="Code")
 
     @router.add("PUT", "/Currencies", "settings")
     def add_currency(ctx: Ctx) -> Response:
@@ -297,19 +302,12 @@ def _save_tax_rate(ctx: Ctx, element: dict[str, Any], update: bool) -> ElementRe
 def _register_tax_rates(router: Router) -> None:
     @router.add("GET", "/TaxRates", "settings")
     def list_rates(ctx: Ctx) -> Response:
-        with ctx.org.lock:
-            rows, _, _ = filter_and_page(
-                ctx, list(ctx.org.tax_rates.values()), ims=False, default_order="Name"
-            )
-        return envelope("TaxRates", rows, ctx.clock)
+        return list_response(ctx, "TaxRates", ctx.org.tax_rates.values(), ims=False, default_order="Name")
 
     @router.add("GET", "/TaxRates/{tax_type}", "settings")
     def get_rate(ctx: Ctx, tax_type: str) -> Response:
         with ctx.org.lock:
-            rec = ctx.org.tax_rates.get(tax_type)
-            if rec is None:
-                return not_found()
-            return envelope("TaxRates", [public(rec)], ctx.clock)
+            return one(ctx, "TaxRates", ctx.org.tax_rates.get(tax_type))
 
     @router.add("PUT", "/TaxRates", "settings")
     def create_rates(ctx: Ctx) -> Response:
@@ -413,17 +411,12 @@ def _save_account(ctx: Ctx, element: dict[str, Any], existing: dict[str, Any] | 
 def _register_accounts(router: Router) -> None:
     @router.add("GET", "/Accounts", "settings")
     def list_accounts(ctx: Ctx) -> Response:
-        with ctx.org.lock:
-            rows, _, _ = filter_and_page(ctx, list(ctx.org.accounts.values()), ims=True, default_order="Code")
-        return envelope("Accounts", rows, ctx.clock)
+        return list_response(ctx, "Accounts", ctx.org.accounts.values(), ims=True, default_order="Code")
 
     @router.add("GET", "/Accounts/{account_id}", "settings")
     def get_account(ctx: Ctx, account_id: str) -> Response:
         with ctx.org.lock:
-            rec = ctx.org.accounts.get(account_id.lower())
-            if rec is None:
-                return not_found()
-            return envelope("Accounts", [public(rec)], ctx.clock)
+            return one(ctx, "Accounts", ctx.org.accounts.get(account_id.lower()))
 
     @router.add("PUT", "/Accounts", "settings")
     def create_account(ctx: Ctx) -> Response:
@@ -524,17 +517,12 @@ def _save_item(ctx: Ctx, element: dict[str, Any], existing: dict[str, Any] | Non
 def _register_items(router: Router) -> None:
     @router.add("GET", "/Items", "items")
     def list_items(ctx: Ctx) -> Response:
-        with ctx.org.lock:
-            rows, _, _ = filter_and_page(ctx, list(ctx.org.items.values()), ims=True, default_order="Code")
-        return envelope("Items", rows, ctx.clock)
+        return list_response(ctx, "Items", ctx.org.items.values(), ims=True, default_order="Code")
 
     @router.add("GET", "/Items/{key}", "items")
     def get_item(ctx: Ctx, key: str) -> Response:
         with ctx.org.lock:
-            rec = ctx.org.find_item(key)
-            if rec is None:
-                return not_found()
-            return envelope("Items", [public(rec)], ctx.clock)
+            return one(ctx, "Items", ctx.org.find_item(key))
 
     @router.add("PUT", "/Items", "items")
     def create_items(ctx: Ctx) -> Response:
