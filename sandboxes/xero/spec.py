@@ -84,7 +84,7 @@ def openapi_core_available() -> bool:
     return True
 
 
-class _Request:
+class SpecRequest:
     """openapi-core's Request protocol, with Xero's public host so the spec's server URL matches."""
 
     def __init__(
@@ -145,20 +145,10 @@ class SpecValidator:
             return _openapi(self._identity)
         return None
 
-    def request_errors(
-        self,
-        which: str,
-        method: str,
-        path: str,
-        query: Any,
-        headers: Any,
-        body: bytes | str | None,
-        content_type: str,
-    ) -> list[str]:
+    def request_errors(self, which: str, req: SpecRequest) -> list[str]:
         api = self._api(which)
         if api is None:
             return []
-        req = _Request(method, path, query, headers, body, content_type)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             try:
@@ -166,19 +156,14 @@ class SpecValidator:
             except Exception as exc:  # path or operation not in the spec
                 return [_describe(exc)]
         errors = [_describe(e) for e in result.errors if not _is_security_error(e)]
-        if not errors and isinstance(body, bytes) and body and content_type.startswith("application/json"):
-            errors.extend(self._unknown_fields(which, method, path, body))
+        if not errors and isinstance(req.body, bytes) and req.content_type.startswith("application/json"):
+            errors.extend(self._unknown_fields(which, req.method, req.path, req.body))
         return errors
 
     def response_errors(
         self,
         which: str,
-        method: str,
-        path: str,
-        query: Any,
-        headers: Any,
-        body: bytes | str | None,
-        content_type: str,
+        req: SpecRequest,
         status: int,
         data: bytes,
         response_type: str,
@@ -187,7 +172,6 @@ class SpecValidator:
         api = self._api(which)
         if api is None:
             return []
-        req = _Request(method, path, query, headers, body, content_type)
         resp = _Response(status, data, response_type, response_headers)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
