@@ -372,3 +372,59 @@ def test_item_code_fills_account_price_and_tax_from_the_item(api, customer):
     )
     bill = api.invoice(customer, [{"ItemCode": "W1", "Quantity": 1}], Type="ACCPAY", Status="AUTHORISED")
     assert bill.json()["Invoices"][0]["LineItems"][0]["AccountCode"] == "310"
+
+
+def test_batch_of_50_with_one_invalid_gives_49_ok_and_1_error(api, customer):
+    bodies = [
+        {
+            "Type": "ACCREC",
+            "Contact": {"ContactID": customer},
+            "DueDate": "2026-12-01",
+            "Reference": f"odoo-{i}",
+            "LineItems": [line(10, account="999" if i == 17 else "200")],
+        }
+        for i in range(50)
+    ]
+    r = api.put("/Invoices?summarizeErrors=false", json={"Invoices": bodies})
+    assert r.status_code == 200
+    results = r.json()["Invoices"]
+    assert [x["StatusAttributeString"] for x in results].count("OK") == 49
+    bad = results[17]
+    assert (
+        bad["StatusAttributeString"] == "ERROR" and bad["Reference"] == "odoo-17" and bad["HasErrors"] is True
+    )
+    assert len(api.get("/Invoices").json()["Invoices"]) == 49
+
+
+def test_credit_note_cash_refund_uses_up_remaining_credit(api, customer):
+    body = {
+        "Type": "ACCRECCREDIT",
+        "Contact": {"ContactID": customer},
+        "Status": "AUTHORISED",
+        "LineItems": [line(10)],
+    }
+    credit = api.put("/CreditNotes", json={"CreditNotes": [body]}).json()["CreditNotes"][0]
+    pay = {
+        "CreditNote": {"CreditNoteID": credit["CreditNoteID"]},
+        "Account": {"Code": "090"},
+        "Date": "2026-11-05",
+        "Amount": 11.5,
+    }
+    r = api.put("/Payments", json={"Payments": [pay]})
+    assert r.json()["Payments"][0]["PaymentType"] == "ARCREDITPAYMENT"
+    got = api.get(f"/CreditNotes/{credit['CreditNoteID']}").json()["CreditNotes"][0]
+    assert (got["Status"], got["RemainingCredit"]) == ("PAID", 0.0)
+
+
+def test_get_with_unitdp_4_shows_four_decimals_and_without_it_two(api, customer):
+    body = {"Type": "ACCREC", "Contact": {"ContactID": customer}, "LineItems": [line(1.2345)]}
+    inv = api.put("/Invoices?unitdp=4", json={"Invoices": [body]}).json()["Invoices"][0]
+    assert (
+        api.get(f"/Invoices/{inv['InvoiceID']}", params={"unitdp": 4}).json()["Invoices"][0]["LineItems"][0][
+            "UnitAmount"
+        ]
+        == 1.2345
+    )
+    assert (
+        api.get(f"/Invoices/{inv['InvoiceID']}").json()["Invoices"][0]["LineItems"][0]["UnitAmount"] == 1.23
+    )
