@@ -320,3 +320,25 @@ def test_shifted_clock_scales_sandbox_time(make_sandbox):
         headers={"Authorization": f"Bearer {access}", "xero-tenant-id": sb.tenants[0].tenant_id},
     )
     assert r.json()["Detail"] == "TokenExpired"
+
+
+def test_authlib_client_completes_code_flow_and_refresh(make_sandbox, monkeypatch):
+    from authlib.integrations.requests_client import OAuth2Session
+
+    monkeypatch.setenv("AUTHLIB_INSECURE_TRANSPORT", "1")  # the sandbox speaks plain HTTP
+    sb = make_sandbox(auto_approve=True)
+    client = OAuth2Session(
+        sb.credentials.client_id,
+        sb.credentials.client_secret,
+        scope=FULL_SCOPES,
+        redirect_uri=REDIRECT,
+        code_challenge_method="S256",
+    )
+    verifier = "a" * 64
+    url, state = client.create_authorization_url(sb.authorize_url, code_verifier=verifier)
+    callback = requests.get(url, allow_redirects=False, timeout=5).headers["Location"]
+    token = client.fetch_token(sb.token_url, authorization_response=callback, code_verifier=verifier)
+    assert token["expires_in"] == 1800 and parse_qs(urlparse(callback).query)["state"] == [state]
+    refreshed = client.refresh_token(sb.token_url, refresh_token=token["refresh_token"])
+    assert refreshed["refresh_token"] != token["refresh_token"]
+    assert len(_connections(sb, refreshed["access_token"]).json()) == 2
