@@ -30,11 +30,6 @@ def simple_validation(message: str) -> Response:
     return validation_exception([{"ValidationErrors": [{"Message": message}]}], message)
 
 
-def post_data_invalid(message: str) -> Response:
-    """Malformed body (xero-facts §6, ⚠ shape from emulators)."""
-    return json_response({"ErrorNumber": 17, "Type": "PostDataInvalidException", "Message": message}, 400)
-
-
 def _problem(status: int, title: str, detail: str) -> Response:
     body = {
         "Type": None,

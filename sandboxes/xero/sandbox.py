@@ -7,7 +7,6 @@ import os
 import threading
 import time
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 from typing import Any
 
 from werkzeug.serving import BaseWSGIServer, make_server
@@ -242,7 +241,3 @@ class XeroSandbox:
 
     def clear_faults(self) -> None:
         self.faults.clear()
-
-
-def spec_dir_exists(path: str | os.PathLike[str]) -> bool:
-    return (Path(path) / "xero_accounting.yaml").is_file()

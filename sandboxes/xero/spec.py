@@ -190,6 +190,10 @@ class SpecValidator:
             errors.append(_describe(err))
         return errors
 
+    def has_operation(self, method: str, path: str) -> bool:
+        """Whether Xero's accounting API declares this method on this path."""
+        return _match_path(load_document(self._accounting), method, path) is not None
+
     # -- unknown fields: the schemas do not forbid extra properties (xero-facts §11) -----------------
     def _unknown_fields(self, which: str, method: str, path: str, body: bytes) -> list[str]:
         if which != "accounting":

@@ -39,7 +39,7 @@ def _tokens(text: str) -> list[tuple[str, str]]:
     return out
 
 
-def _normalise(value: Any) -> Any:
+def normalise(value: Any) -> Any:
     """Comparable form: MS-JSON or ISO dates → epoch seconds; GUID-like strings lower-cased."""
     if isinstance(value, str):
         m = _MS_DATE.match(value)
@@ -57,7 +57,7 @@ class _Guid(str):
     pass
 
 
-def _lookup(record: dict[str, Any], path: list[str]) -> Any:
+def lookup(record: dict[str, Any], path: list[str]) -> Any:
     node: Any = record
     for part in path:
         if not isinstance(node, dict):
@@ -161,7 +161,7 @@ class _Parser:
                 break
             self.take(".")
             path.append(self.take()[1])
-        return self.methods(lambda r: _lookup(r, path))
+        return self.methods(lambda r: lookup(r, path))
 
     def datetime(self) -> Callable[[dict[str, Any]], Any]:
         if self.peek()[1] == ".":  # type: ignore[index]  DateTime.Parse("2026-01-01")
@@ -170,7 +170,7 @@ class _Parser:
             self.take("(")
             text = self.take()[1].strip('"')
             self.take(")")
-            stamp = _normalise(text)
+            stamp = normalise(text)
             return lambda r: stamp
         self.take("(")
         parts = []
@@ -228,7 +228,7 @@ def _method(
 
 
 def _compare(left: Any, op: str, right: Any) -> bool:
-    left, right = _normalise(left), _normalise(right)
+    left, right = normalise(left), normalise(right)
     if isinstance(right, _Guid) and isinstance(left, str):
         left = left.lower()
     if isinstance(left, _Guid) and isinstance(right, str):

@@ -16,7 +16,7 @@ from ..clock import Clock
 from ..errors import json_response, not_found, validation_exception
 from ..formats import ms_date, parse_if_modified_since
 from ..store import Organisation, public
-from ..where import WhereError, compile_where
+from ..where import WhereError, compile_where, lookup, normalise
 
 UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 DEFAULT_PAGE_SIZE = 100
@@ -43,7 +43,6 @@ class Ctx:
     content_type: str
     clock: Clock
     api_base: str
-    publish: Callable[..., None]
     events: list[tuple[str, str, str, str, dict[str, Any] | None]] = field(default_factory=list)
 
     def json(self) -> Any:
@@ -137,12 +136,10 @@ def query_error(message: str, number: int = 16, kind: str = "QueryParseException
 
 # -- lists ----------------------------------------------------------------------------------------
 def _order_key(field_name: str) -> Callable[[dict[str, Any]], Any]:
-    from ..where import _lookup, _normalise
-
     path = field_name.split(".")
 
     def key(rec: dict[str, Any]) -> Any:
-        value = _normalise(_lookup(rec, path))
+        value = normalise(lookup(rec, path))
         if value is None:
             return (0, "")
         if isinstance(value, str):
