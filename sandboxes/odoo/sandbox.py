@@ -187,6 +187,16 @@ class OdooSandbox:
             raise
         txn.commit()
 
+    @contextmanager
+    def commits_paused(self) -> Iterator[None]:
+        """Every writing RPC call that reaches its commit point waits there until the block exits: its work is
+        done (17/18 webhooks sent) but invisible to other callers. Deterministic before-commit window."""
+        self.database.commit_gate.clear()
+        try:
+            yield
+        finally:
+            self.database.commit_gate.set()
+
     def add_api_key(
         self, user: str | int, key: str | None = None, expiration: dt.datetime | None = None
     ) -> str:

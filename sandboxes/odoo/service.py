@@ -161,6 +161,8 @@ class Service:
                 hold = opts.hold_commit_after_webhook
                 if hold and txn.data.get("webhooks_sent"):
                     time.sleep(hold)
+                if txn.dirty and not self.db.commit_gate.wait(timeout=60):  # read-only calls pass
+                    raise TimeoutError("the sandbox's commit gate stayed closed for 60 s")
                 txn.commit()
                 return result
             except RETRYABLE as exc:

@@ -38,6 +38,8 @@ class Database:
         self.passwords: dict[int, str] = {}
         self.api_keys: list[Any] = []  # service.ApiKey
         self.totp_users: set[int] = set()  # users with 2FA: RPC accepts only API keys (§1.2)
+        self.commit_gate = threading.Event()  # cleared = RPC transactions wait before committing
+        self.commit_gate.set()
         self.registry = registry
         self.tables: dict[str, dict[int, Row]] = {m: {} for m in registry}
         self._seq: dict[str, int] = {}

@@ -488,3 +488,27 @@ def test_webhook_query_string_token_is_kept(sb, receiver, admin_xml):
     receiver.on_request = lambda payload: seen.append(True)
     admin_xml("res.partner", "create", {"name": "Tokened"})
     assert receiver.wait_for(1) and sb.webhook_calls()[0].url.endswith("?token=s3cr3t")
+
+
+@pytest.mark.parametrize("version", [17, 19])
+def test_paused_commits_hold_17_writes_invisible_after_the_webhook(make_sandbox, receiver, version):
+    sb = make_sandbox(version)
+    sb.add_webhook_rule("res.partner", receiver.url, trigger_fields=["phone"])
+    rpc = XmlRpc(sb, sb.login, sb.password)
+    pid = rpc("res.partner", "create", {"name": "Paused", "phone": "old"})
+    receiver.wait_for(1)
+    bridge = XmlRpc(sb, sb.bridge_login, sb.bridge_password)
+    done = threading.Event()
+    with sb.commits_paused():
+        threading.Thread(
+            target=lambda: (rpc("res.partner", "write", [pid], {"phone": "new"}), done.set())
+        ).start()
+        if version == 17:
+            receiver.wait_for(2)  # the webhook is already delivered while the commit waits
+            assert len(receiver.payloads()) == 2
+        else:
+            time.sleep(0.2)
+            assert len(receiver.payloads()) == 1  # 19 posts only after the commit
+        assert bridge("res.partner", "read", [pid], ["phone"])[0]["phone"] == "old"
+    assert done.wait(5)
+    assert receiver.wait_for(2) and bridge("res.partner", "read", [pid], ["phone"])[0]["phone"] == "new"
