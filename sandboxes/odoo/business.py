@@ -7,6 +7,10 @@ Sources are the odoo-facts sections named in each docstring.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
+import mimetypes
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -114,6 +118,27 @@ def imd_check_object_reference(
         if row["module"] == module and row["name"] == xml_id:
             return [row["model"], row["res_id"]]
     raise ValueError(f"External ID not found in the system: {module}.{xml_id}")
+
+
+def _attachment_prepare(env: Any, vals: dict) -> dict:
+    """``datas`` is base64: decode it (invalid → error), store size, checksum and a guessed mimetype."""
+    if vals.get("datas"):
+        try:
+            raw = base64.b64decode(vals["datas"], validate=True)
+        except (binascii.Error, ValueError, TypeError):
+            raise ValidationError("The attachment content (datas) is not valid base64.") from None
+        vals["file_size"] = len(raw)
+        vals["checksum"] = hashlib.sha1(raw).hexdigest()
+        if not vals.get("mimetype"):
+            vals["mimetype"] = mimetypes.guess_type(vals.get("name") or "")[0] or "application/octet-stream"
+    return vals
+
+
+register(
+    "ir.attachment",
+    prepare_create=_attachment_prepare,
+    before_write=lambda env, ids, vals: _attachment_prepare(env, vals) and None,
+)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -264,5 +264,77 @@ class OdooSandbox:
         action = env.read("base.automation", rule, ["action_server_ids"])[0]["action_server_ids"][0]
         return rule, action
 
+    def install_outbox(
+        self,
+        models: tuple[str, ...] | list[str] = ("res.partner",),
+        *,
+        outbox: str = "x_xero_event",
+        skip_bridge_writes: bool = True,
+    ) -> int:
+        """The transactional outbox of odoo-facts §2.3 option 2, built through the ORM as admin the way a
+        setup command would on any version: a manual model ``outbox`` (x_model, x_res_id, x_event,
+        x_write_date), full access for everyone, and per model two rules (create/write, unlink) whose
+        code action inserts a row in the same transaction. Returns the ir.model id of the outbox."""
+        env = self.env("admin")
+        found = env.search("ir.model", [("model", "=", outbox)])
+        if found:
+            model_id = found[0]
+        else:
+            model_id = env.create(
+                "ir.model",
+                {
+                    "name": "Xero bridge events",
+                    "model": outbox,
+                    "field_id": [
+                        (0, 0, {"name": "x_name", "field_description": "Name", "ttype": "char"}),
+                        (0, 0, {"name": "x_model", "field_description": "Model", "ttype": "char"}),
+                        (0, 0, {"name": "x_res_id", "field_description": "Record ID", "ttype": "integer"}),
+                        (0, 0, {"name": "x_event", "field_description": "Event", "ttype": "char"}),
+                        (
+                            0,
+                            0,
+                            {"name": "x_write_date", "field_description": "Write date", "ttype": "datetime"},
+                        ),
+                    ],
+                },
+            )
+            env.create(
+                "ir.model.access",
+                {
+                    "name": f"{outbox} all",
+                    "model_id": model_id,
+                    "perm_read": True,
+                    "perm_write": True,
+                    "perm_create": True,
+                    "perm_unlink": True,
+                },
+            )
+        domain = f"[('write_uid', '!=', {self.bridge_uid})]" if skip_bridge_writes else False
+        for model in models:
+            for trigger, event in (("on_create_or_write", "write"), ("on_unlink", "unlink")):
+                code = (
+                    f"env['{outbox}'].sudo().create({{'x_model': record._name, 'x_res_id': record.id, "
+                    f"'x_event': '{event}', 'x_write_date': record.write_date}})"
+                )
+                action = {
+                    "name": f"Outbox {model} {event}",
+                    "model_id": self.model_id(model),
+                    "state": "code",
+                    "code": code,
+                }
+                rule = {
+                    "name": f"Outbox {model} {event}",
+                    "model_id": self.model_id(model),
+                    "trigger": trigger,
+                }
+                rule["filter_domain"] = domain if trigger != "on_unlink" else False
+                if self.version == 16:
+                    env.create(
+                        "base.automation", {**rule, **{k: v for k, v in action.items() if k != "model_id"}}
+                    )
+                else:
+                    env.create("base.automation", {**rule, "action_server_ids": [(0, 0, action)]})
+        return model_id
+
     def webhook_calls(self) -> list[WebhookCall]:
         return list(self.database.webhook_log)

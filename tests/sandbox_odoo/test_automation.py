@@ -512,3 +512,20 @@ def test_paused_commits_hold_17_writes_invisible_after_the_webhook(make_sandbox,
         assert bridge("res.partner", "read", [pid], ["phone"])[0]["phone"] == "old"
     assert done.wait(5)
     assert receiver.wait_for(2) and bridge("res.partner", "read", [pid], ["phone"])[0]["phone"] == "new"
+
+
+def test_install_outbox_records_create_write_and_unlink_on_every_version(make_sandbox, version):
+    sb = make_sandbox(version)
+    sb.install_outbox(["res.partner", "res.partner.category"])
+    admin = XmlRpc(sb, sb.login, sb.password)
+    pid = admin("res.partner", "create", {"name": "Out"})
+    tag = admin("res.partner.category", "create", {"name": "T"})
+    admin("res.partner", "unlink", [pid])
+    XmlRpc(sb, sb.bridge_login, sb.bridge_password)("res.partner", "create", {"name": "From the bridge"})
+    rows = admin("x_xero_event", "search_read", [], ["x_model", "x_res_id", "x_event"], order="id")
+    events = [(r["x_model"], r["x_res_id"], r["x_event"]) for r in rows]
+    assert events == [
+        ("res.partner", pid, "write"),
+        ("res.partner.category", tag, "write"),
+        ("res.partner", pid, "unlink"),
+    ]

@@ -310,3 +310,15 @@ def test_snapshot_isolation_hides_uncommitted_rows_from_other_callers(sb):
         pid = env.create("res.partner", [{"name": "Invisible"}])[0]
         assert sb.env("bridge").search("res.partner", [("id", "=", pid)]) == []
     assert sb.env("bridge").search("res.partner", [("id", "=", pid)]) == [pid]
+
+
+def test_attachment_datas_is_base64_with_size_and_mimetype(admin_xml):
+    att = admin_xml(
+        "ir.attachment",
+        "create",
+        {"name": "note.txt", "datas": "aGVsbG8=", "res_model": "res.partner", "res_id": 3},
+    )
+    row = admin_xml("ir.attachment", "read", [att], ["file_size", "mimetype", "datas"])[0]
+    assert (row["file_size"], row["mimetype"], row["datas"]) == (5, "text/plain", "aGVsbG8=")
+    with pytest.raises(xmlrpc.client.Fault):
+        admin_xml("ir.attachment", "create", {"name": "bad.bin", "datas": "***not base64***"})

@@ -284,3 +284,16 @@ def test_17_logs_no_deprecation_warning(sb, caplog):
     with caplog.at_level(logging.WARNING):
         XmlRpc(sb, sb.login, sb.password)("res.partner", "search", [])
     assert not [r for r in caplog.records if "deprecated" in r.getMessage()]
+
+
+def test_error_shapes_are_the_same_on_every_version(make_sandbox, version):
+    sb = make_sandbox(version)
+    xml = XmlRpc(sb, sb.login, sb.password)
+    with pytest.raises(xmlrpc.client.Fault) as err:
+        xml("res.partner.category", "create", {"color": 1})
+    assert err.value.faultCode == 2
+    data = JsonRpc(sb, sb.login, sb.password).call_raw("res.partner", "write", [99999], {"name": "x"})
+    assert (data["error"]["code"], data["error"]["data"]["name"]) == (200, "odoo.exceptions.MissingError")
+    with pytest.raises(xmlrpc.client.Fault) as err:
+        XmlRpc(sb, "demo", "demo")("ir.model.data", "search", [])
+    assert err.value.faultCode == 4
