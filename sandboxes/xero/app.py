@@ -190,9 +190,27 @@ def _accounting(sb: XeroSandbox, path: str) -> Response:
     return resp
 
 
+def _wants_json(path: str) -> bool:
+    """Xero answers XML unless the client asks for JSON (D-REQ: "By default all successful responses on the
+    accounting API are returned as XML"). The sandbox serves JSON only, so a client that would get XML from
+    Xero is told so instead of being served JSON it would never see there. File downloads are exempt."""
+    if request.method == "GET" and "/Attachments/" in path:
+        return True
+    return request.accept_mimetypes.quality("application/json") > 0 and "application/json" in (
+        request.headers.get("Accept") or ""
+    )
+
+
 def _within_slot(sb: XeroSandbox, tok: Any, tenant_id: str, path: str, spec_path: str) -> Response:
     if getattr(g, "latency", 0):
         time.sleep(g.latency)
+    if not _wants_json(path):
+        return Response(
+            "Xero answers this request in XML because its Accept header does not ask for application/json; "
+            "the Xero sandbox serves JSON only. Send Accept: application/json.",
+            status=406,
+            mimetype="text/plain",
+        )
     route, params, known = sb.router.match(request.method, path)
     if route is None:
         if sb.validator is not None and sb.validator.has_operation(request.method, spec_path):

@@ -26,7 +26,7 @@ IDENTITY_FILE = "xero-identity.yaml"
 WEBHOOKS_FILE = "xero-webhooks.yaml"
 XERO_HOST = "https://api.xero.com"
 # Statuses Xero returns that the spec leaves undeclared (xero-facts §6); their bodies cannot be checked.
-UNDECLARED_ERROR_STATUSES = {400, 401, 403, 404, 413, 429, 500, 501, 503}
+UNDECLARED_ERROR_STATUSES = {400, 401, 403, 404, 405, 406, 413, 429, 500, 501, 503}
 
 
 def resolve_spec_dir(explicit: str | os.PathLike[str] | None) -> Path | None:

@@ -53,7 +53,10 @@ def _refresh(sb, token):
 
 def _connections(sb, access, **params):
     return requests.get(
-        sb.connections_url, headers={"Authorization": f"Bearer {access}"}, params=params, timeout=5
+        sb.connections_url,
+        headers={"Accept": "application/json", "Authorization": f"Bearer {access}"},
+        params=params,
+        timeout=5,
     )
 
 
@@ -190,7 +193,7 @@ def test_no_refresh_token_without_offline_access(sb):
 
 def test_access_token_expires_after_30_minutes_with_token_expired(sb, clock, tenant_a):
     access = sb.token_for()
-    headers = {"Authorization": f"Bearer {access}", "xero-tenant-id": tenant_a}
+    headers = {"Accept": "application/json", "Authorization": f"Bearer {access}", "xero-tenant-id": tenant_a}
     assert requests.get(sb.api_url + "/Contacts", headers=headers, timeout=5).status_code == 200
     clock.advance(1800)
     r = requests.get(sb.api_url + "/Contacts", headers=headers, timeout=5)
@@ -200,7 +203,7 @@ def test_access_token_expires_after_30_minutes_with_token_expired(sb, clock, ten
 def test_unknown_bearer_is_401_authentication_unsuccessful(sb, tenant_a):
     r = requests.get(
         sb.api_url + "/Contacts",
-        headers={"Authorization": "Bearer nope", "xero-tenant-id": tenant_a},
+        headers={"Accept": "application/json", "Authorization": "Bearer nope", "xero-tenant-id": tenant_a},
         timeout=5,
     )
     assert r.status_code == 401 and r.json()["Detail"] == "AuthenticationUnsuccessful"
@@ -210,7 +213,11 @@ def test_client_credentials_token_works_without_tenant_header(sb):
     r = requests.post(sb.token_url, data={"grant_type": "client_credentials"}, headers=_basic(sb), timeout=5)
     assert r.status_code == 200 and "refresh_token" not in r.json()
     access = r.json()["access_token"]
-    api = requests.get(sb.api_url + "/Contacts", headers={"Authorization": f"Bearer {access}"}, timeout=5)
+    api = requests.get(
+        sb.api_url + "/Contacts",
+        headers={"Accept": "application/json", "Authorization": f"Bearer {access}"},
+        timeout=5,
+    )
     assert api.status_code == 200
 
 
@@ -220,7 +227,11 @@ def test_client_credentials_token_is_bound_to_one_tenant(sb, tenant_b):
     ).json()["access_token"]
     r = requests.get(
         sb.api_url + "/Contacts",
-        headers={"Authorization": f"Bearer {access}", "xero-tenant-id": tenant_b},
+        headers={
+            "Accept": "application/json",
+            "Authorization": f"Bearer {access}",
+            "xero-tenant-id": tenant_b,
+        },
         timeout=5,
     )
     assert r.status_code == 403
@@ -248,12 +259,18 @@ def test_deleted_connection_makes_tenant_forbidden_and_blocks_refresh(sb, tenant
     access = tokens["access_token"]
     conn = _connections(sb, access).json()[0]
     r = requests.delete(
-        f"{sb.connections_url}/{conn['id']}", headers={"Authorization": f"Bearer {access}"}, timeout=5
+        f"{sb.connections_url}/{conn['id']}",
+        headers={"Accept": "application/json", "Authorization": f"Bearer {access}"},
+        timeout=5,
     )
     assert r.status_code == 204
     api = requests.get(
         sb.api_url + "/Contacts",
-        headers={"Authorization": f"Bearer {access}", "xero-tenant-id": tenant_a},
+        headers={
+            "Accept": "application/json",
+            "Authorization": f"Bearer {access}",
+            "xero-tenant-id": tenant_a,
+        },
         timeout=5,
     )
     assert api.status_code == 403
@@ -266,7 +283,11 @@ def test_helpers_expire_tokens_for_bridge_tests(sb, tenant_a):
     r = requests.get(
         sb.api_url + "/Contacts",
         timeout=5,
-        headers={"Authorization": f"Bearer {tokens['access_token']}", "xero-tenant-id": tenant_a},
+        headers={
+            "Accept": "application/json",
+            "Authorization": f"Bearer {tokens['access_token']}",
+            "xero-tenant-id": tenant_a,
+        },
     )
     assert r.json()["Detail"] == "TokenExpired"
     sb.expire_refresh_tokens()
@@ -317,7 +338,11 @@ def test_shifted_clock_scales_sandbox_time(make_sandbox):
     r = requests.get(
         sb.api_url + "/Contacts",
         timeout=5,
-        headers={"Authorization": f"Bearer {access}", "xero-tenant-id": sb.tenants[0].tenant_id},
+        headers={
+            "Accept": "application/json",
+            "Authorization": f"Bearer {access}",
+            "xero-tenant-id": sb.tenants[0].tenant_id,
+        },
     )
     assert r.json()["Detail"] == "TokenExpired"
 

@@ -69,3 +69,10 @@ def test_spec_dir_falls_back_to_the_environment(spec_dir, monkeypatch):
 def test_method_xero_does_not_offer_is_405(api):
     contact = api.contact("Undeletable")
     assert api.delete(f"/Contacts/{contact['ContactID']}").status_code == 405  # contacts cannot be deleted
+
+
+def test_without_accept_json_the_sandbox_refuses_what_xero_would_answer_in_xml(sb, api):
+    # D-REQ: the accounting API answers XML unless Accept asks for application/json.
+    for accept in ("*/*", "application/xml"):
+        r = api.get("/Contacts", headers={"Accept": accept})
+        assert r.status_code == 406 and "Accept: application/json" in r.text
