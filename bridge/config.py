@@ -110,6 +110,13 @@ class SettingsSchema(Schema):
     XERO_CONCURRENT_LIMIT = mf.Integer(load_default=5, validate=validate.Range(min=1))
     XERO_DAY_LIMIT = mf.Integer(load_default=5000, validate=validate.Range(min=1))
     XERO_BULK_SHARE = mf.Float(load_default=0.8, validate=validate.Range(min=0.1, max=1.0))
+    ODOO_URL = mf.URL(load_default=None, allow_none=True, require_tld=False)
+    ODOO_DB = mf.String(load_default=None, allow_none=True)
+    ODOO_USERNAME = mf.String(load_default=None, allow_none=True)
+    ODOO_API_KEY = mf.String(load_default=None, allow_none=True)  # a password is accepted too
+    ODOO_PROTOCOL = mf.String(
+        load_default="auto", validate=validate.OneOf(("auto", "json2", "jsonrpc", "xmlrpc"))
+    )
     BRIDGE_LOG_LEVEL = mf.String(
         load_default="INFO", validate=validate.OneOf(("DEBUG", "INFO", "WARNING", "ERROR"))
     )
@@ -132,6 +139,15 @@ class XeroSettings:
 
 
 @dataclass(frozen=True)
+class OdooSettings:
+    url: str | None = None
+    db: str | None = None
+    username: str | None = None
+    api_key: str | None = field(default=None, repr=False)
+    protocol: str = "auto"  # auto: JSON-2 on Odoo 19+ (API key), JSON-RPC before
+
+
+@dataclass(frozen=True)
 class Settings:
     home: Path
     database_url: str
@@ -150,6 +166,7 @@ class Settings:
     log_level: str = "INFO"
     namespace: str = "bridge"
     xero: XeroSettings = field(default_factory=XeroSettings)
+    odoo: OdooSettings = field(default_factory=OdooSettings)
 
     @property
     def embedded_broker(self) -> bool:
@@ -163,6 +180,7 @@ class Settings:
             self.odoo_webhook_token,
             self.odoo_webhook_secret,
             self.xero.client_secret,
+            self.odoo.api_key,
         )
         return [v for v in values if v]
 
@@ -238,5 +256,12 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             concurrent_limit=data["XERO_CONCURRENT_LIMIT"],
             day_limit=data["XERO_DAY_LIMIT"],
             bulk_share=data["XERO_BULK_SHARE"],
+        ),
+        odoo=OdooSettings(
+            url=(data["ODOO_URL"] or "").rstrip("/") or None,
+            db=data["ODOO_DB"],
+            username=data["ODOO_USERNAME"],
+            api_key=data["ODOO_API_KEY"],
+            protocol=data["ODOO_PROTOCOL"],
         ),
     )

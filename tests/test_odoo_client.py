@@ -1,0 +1,154 @@
+"""The Odoo client against the Odoo sandbox over real HTTP, for each version and protocol."""
+
+from __future__ import annotations
+
+import pytest
+
+from bridge.config import OdooSettings
+from bridge.errors import NotYetVisible, PermanentError, TransientError
+from bridge.odoo.client import OdooClient
+from bridge.odoo.transports import AuthenticationFailed
+from sandboxes.odoo import OdooSandbox
+
+PROTOCOLS_BY_VERSION = [
+    (16, "jsonrpc"),
+    (16, "xmlrpc"),
+    (17, "jsonrpc"),
+    (17, "xmlrpc"),
+    (18, "jsonrpc"),
+    (19, "json2"),
+    (19, "xmlrpc"),
+]
+
+
+@pytest.fixture(params=PROTOCOLS_BY_VERSION, ids=lambda p: f"odoo{p[0]}-{p[1]}")
+def odoo(request):
+    version, protocol = request.param
+    sb = OdooSandbox(version=version)
+    sb.start()
+    settings = OdooSettings(
+        url=sb.url, db=sb.db_name, username=sb.bridge_login, api_key=sb.bridge_api_key, protocol=protocol
+    )
+    yield sb, OdooClient.connect(settings)
+    sb.stop()
+
+
+def test_the_client_reads_the_version_and_logs_in(odoo):
+    sb, client = odoo
+    assert client.version == sb.version
+    assert client.uid == sb.bridge_uid
+
+
+def test_auto_picks_json2_on_19_and_jsonrpc_before():
+    for version, expected in ((17, "jsonrpc"), (19, "json2")):
+        sb = OdooSandbox(version=version)
+        sb.start()
+        try:
+            settings = OdooSettings(
+                url=sb.url, db=sb.db_name, username=sb.bridge_login, api_key=sb.bridge_api_key
+            )
+            assert OdooClient.connect(settings).transport.name == expected
+        finally:
+            sb.stop()
+
+
+def test_a_wrong_key_is_an_authentication_error_that_names_no_secret(odoo):
+    sb, client = odoo
+    settings = OdooSettings(
+        url=sb.url,
+        db=sb.db_name,
+        username=sb.bridge_login,
+        api_key="wrong-key-123456",
+        protocol=client.transport.name,
+    )
+    with pytest.raises(AuthenticationFailed) as raised:
+        OdooClient.connect(settings)
+    assert "wrong-key-123456" not in str(raised.value)
+
+
+def test_create_read_write_and_search_read(odoo):
+    sb, client = odoo
+    (partner,) = client.create(
+        "res.partner", [{"name": "Acme Ltd", "email": "ap@acme.test", "is_company": True}]
+    )
+    client.write("res.partner", [partner], {"phone": "+64 9 555 0100"})
+    (row,) = client.read("res.partner", [partner], ["name", "phone", "write_date"])
+    assert (row["name"], row["phone"]) == ("Acme Ltd", "+64 9 555 0100")
+    found = client.search_read("res.partner", [("email", "=", "ap@acme.test")], ["name"], limit=5)
+    assert [r["id"] for r in found] == [partner]
+
+
+def test_a_record_not_yet_visible_is_a_transient_error(odoo):
+    _, client = odoo
+    with pytest.raises(NotYetVisible):
+        client.read_one("res.partner", 999_999, ["name"], expect=True)
+    assert client.read_one("res.partner", 999_999, ["name"]) is None
+
+
+def test_a_business_error_is_permanent_with_odoos_message(odoo):
+    _, client = odoo
+    partner = client.create("res.partner", [{"name": "Posted Customer"}])[0]
+    line = {"name": "Work", "quantity": 1, "price_unit": 100}
+    move = client.create(
+        "account.move",
+        [{"move_type": "out_invoice", "partner_id": partner, "invoice_line_ids": [(0, 0, line)]}],
+    )[0]
+    client.call("account.move", "action_post", ids=[move])
+    with pytest.raises(PermanentError) as raised:  # posted entries are locked (odoo-facts §3.10)
+        client.write("account.move", [move], {"invoice_line_ids": [(0, 0, line)]})
+    assert raised.value.note.startswith("Odoo")
+
+
+def test_serialization_failures_are_retried_until_the_call_goes_through(odoo):
+    sb, client = odoo
+    sb.faults.serialization_failures(calls=2)
+    (partner,) = client.create("res.partner", [{"name": "Retried Ltd"}])
+    assert partner
+    assert client.search("res.partner", [("name", "=", "Retried Ltd")]) == [partner]
+
+
+def test_an_outage_that_outlasts_the_retries_is_transient(odoo):
+    sb, client = odoo
+    sb.faults.http_errors(status=502, count=10)
+    client.attempts = 2
+    with pytest.raises(TransientError):
+        client.search("res.partner", [])
+
+
+def test_acting_in_a_company_sets_the_company_of_new_records(odoo):
+    sb, client = odoo
+    second = sb.company_ids[1]
+    (partner,) = client.in_company(second).create(
+        "res.partner", [{"name": "Second Co Customer", "company_id": second}]
+    )
+    (row,) = client.in_company(second).read("res.partner", [partner], ["company_id"])
+    company = row["company_id"]
+    assert (company[0] if isinstance(company, list) else company) == second
+
+
+def test_streaming_reads_one_page_at_a_time_in_write_date_order(odoo):
+    _, client = odoo
+    client.create("res.partner", [{"name": f"Streamed {i:03d}"} for i in range(45)])
+    calls = client.calls
+    stream = client.stream("res.partner", [("name", "like", "Streamed")], ["name"], page_size=20)
+    next(stream)
+    assert client.calls == calls + 1
+    assert 1 + sum(1 for _ in stream) == 45
+
+
+def test_a_method_returning_nothing_over_xmlrpc_is_taken_as_done(odoo):
+    sb, client = odoo
+    partner = client.create("res.partner", [{"name": "Invoice Customer"}])[0]
+    move = client.create(
+        "account.move",
+        [
+            {
+                "move_type": "out_invoice",
+                "partner_id": partner,
+                "invoice_line_ids": [(0, 0, {"name": "Work", "quantity": 1, "price_unit": 100})],
+            }
+        ],
+    )[0]
+    client.call("account.move", "action_post", ids=[move])
+    assert client.call("account.move", "button_draft", ids=[move]) is None  # XML-RPC: "cannot marshal None"
+    assert client.read("account.move", [move], ["state"])[0]["state"] == "draft"
