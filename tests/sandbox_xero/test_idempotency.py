@@ -66,3 +66,20 @@ def test_retry_after_a_dropped_response_creates_one_record(sb, api, supplier):
         _bill(api, supplier, "retry-me")
     assert _bill(api, supplier, "retry-me").status_code == 200
     assert len(api.get("/Invoices").json()["Invoices"]) == 1
+
+
+def test_concurrent_duplicates_with_one_key_make_one_record(sb, api, supplier):
+    import threading
+
+    sb.inject_fault("latency", method="PUT", path="/api.xro/2.0/Invoices", delay=0.3, times=2)
+    results: list = []
+    threads = [
+        threading.Thread(target=lambda: results.append(_bill(api, supplier, "same-key"))) for _ in range(2)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert [r.status_code for r in results] == [200, 200]
+    assert results[0].json() == results[1].json()
+    assert len(api.get("/Invoices").json()["Invoices"]) == 1

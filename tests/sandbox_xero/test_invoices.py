@@ -428,3 +428,13 @@ def test_get_with_unitdp_4_shows_four_decimals_and_without_it_two(api, customer)
     assert (
         api.get(f"/Invoices/{inv['InvoiceID']}").json()["Invoices"][0]["LineItems"][0]["UnitAmount"] == 1.23
     )
+
+
+def test_where_on_dates_and_order_by_updated_date(api, customer, clock):
+    api.invoice(customer, [line(10)], Date="2026-10-15", Reference="october")
+    clock.advance(5)
+    api.invoice(customer, [line(10)], Date="2026-11-15", Reference="november")
+    rows = api.get("/Invoices", params={"where": "Date >= DateTime(2026, 11, 01)"}).json()["Invoices"]
+    assert [r["Reference"] for r in rows] == ["november"]
+    rows = api.get("/Invoices", params={"order": "UpdatedDateUTC DESC"}).json()["Invoices"]
+    assert [r["Reference"] for r in rows] == ["november", "october"]
