@@ -7,18 +7,21 @@ from .base import Router
 
 def build_router() -> Router:
     from . import (
+        accounts,
         allocations,
         attachments,
         contact_groups,
         contacts,
+        currencies,
         history,
         invoices,
+        items,
         journals,
         orders,
         organisation,
         payments,
         prepayments,
-        settings_api,
+        tax_rates,
     )
 
     router = Router()
@@ -26,7 +29,10 @@ def build_router() -> Router:
         organisation,
         contacts,
         contact_groups,
-        settings_api,
+        currencies,
+        tax_rates,
+        accounts,
+        items,
         payments,
         allocations,
         prepayments,

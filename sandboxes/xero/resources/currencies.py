@@ -1,0 +1,208 @@
+"""Currencies (xero-facts §8): list, add one (needs multi-currency), no If-Modified-Since (§5)."""
+
+from __future__ import annotations
+
+from flask import Response
+
+from ..errors import simple_validation
+from .base import (
+    Ctx,
+    Router,
+    elements_of,
+    envelope,
+    list_response,
+)
+
+ISO_4217 = frozenset(
+    [
+        "AED",
+        "AFN",
+        "ALL",
+        "AMD",
+        "ANG",
+        "AOA",
+        "ARS",
+        "AUD",
+        "AWG",
+        "AZN",
+        "BAM",
+        "BBD",
+        "BDT",
+        "BGN",
+        "BHD",
+        "BIF",
+        "BMD",
+        "BND",
+        "BOB",
+        "BRL",
+        "BSD",
+        "BTN",
+        "BWP",
+        "BYN",
+        "BZD",
+        "CAD",
+        "CDF",
+        "CHF",
+        "CLP",
+        "CNY",
+        "COP",
+        "CRC",
+        "CUC",
+        "CUP",
+        "CVE",
+        "CZK",
+        "DJF",
+        "DKK",
+        "DOP",
+        "DZD",
+        "EGP",
+        "ERN",
+        "ETB",
+        "EUR",
+        "FJD",
+        "FKP",
+        "GBP",
+        "GEL",
+        "GGP",
+        "GHS",
+        "GIP",
+        "GMD",
+        "GNF",
+        "GTQ",
+        "GYD",
+        "HKD",
+        "HNL",
+        "HRK",
+        "HTG",
+        "HUF",
+        "IDR",
+        "ILS",
+        "IMP",
+        "INR",
+        "IQD",
+        "IRR",
+        "ISK",
+        "JEP",
+        "JMD",
+        "JOD",
+        "JPY",
+        "KES",
+        "KGS",
+        "KHR",
+        "KMF",
+        "KPW",
+        "KRW",
+        "KWD",
+        "KYD",
+        "KZT",
+        "LAK",
+        "LBP",
+        "LKR",
+        "LRD",
+        "LSL",
+        "LYD",
+        "MAD",
+        "MDL",
+        "MGA",
+        "MKD",
+        "MMK",
+        "MNT",
+        "MOP",
+        "MRU",
+        "MUR",
+        "MVR",
+        "MWK",
+        "MXN",
+        "MYR",
+        "MZN",
+        "NAD",
+        "NGN",
+        "NIO",
+        "NOK",
+        "NPR",
+        "NZD",
+        "OMR",
+        "PAB",
+        "PEN",
+        "PGK",
+        "PHP",
+        "PKR",
+        "PLN",
+        "PYG",
+        "QAR",
+        "RON",
+        "RSD",
+        "RUB",
+        "RWF",
+        "SAR",
+        "SBD",
+        "SCR",
+        "SDG",
+        "SEK",
+        "SGD",
+        "SHP",
+        "SLE",
+        "SLL",
+        "SOS",
+        "SPL",
+        "SRD",
+        "STN",
+        "SVC",
+        "SYP",
+        "SZL",
+        "THB",
+        "TJS",
+        "TMT",
+        "TND",
+        "TOP",
+        "TRY",
+        "TTD",
+        "TVD",
+        "TWD",
+        "TZS",
+        "UAH",
+        "UGX",
+        "USD",
+        "UYU",
+        "UZS",
+        "VES",
+        "VND",
+        "VUV",
+        "WST",
+        "XAF",
+        "XCD",
+        "XDR",
+        "XOF",
+        "XPF",
+        "YER",
+        "ZAR",
+        "ZMW",
+        "ZWD",
+    ]
+)
+
+
+def _register_currencies(router: Router) -> None:
+    @router.add("GET", "/Currencies", "settings")
+    def list_currencies(ctx: Ctx) -> Response:
+        return list_response(ctx, "Currencies", ctx.org.currencies.values(), ims=False, default_order="Code")
+
+    @router.add("PUT", "/Currencies", "settings")
+    def add_currency(ctx: Ctx) -> Response:
+        data = elements_of(ctx, "Currencies")[0]
+        code = str(data.get("Code") or "").upper()
+        org = ctx.org
+        with org.lock:
+            if not org.tenant.multicurrency:
+                return simple_validation("Adding a currency requires a plan with multi-currency.")
+            if code not in ISO_4217:
+                return simple_validation(f"{code or 'The currency code'} is not a valid currency code.")
+            if code in org.currencies:
+                return simple_validation(f"The currency {code} has already been added.")
+            record = {"Code": code, "Description": str(data.get("Description") or code)}
+            org.currencies[code] = record
+        return envelope("Currencies", [dict(record)], ctx.clock)
+
+
+def register(router: Router) -> None:
+    _register_currencies(router)
