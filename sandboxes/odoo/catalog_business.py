@@ -74,7 +74,14 @@ def account_account(v: int) -> ModelDef:
     else:
         f["deprecated"] = Boolean(default=False)
     return make_model(
-        "account.account", "Account", f, order="code, id", company_field=company_field, rec_name="code"
+        "account.account",
+        "Account",
+        f,
+        order="code, id",
+        company_field=company_field,
+        rec_name="code",
+        read_group="account.group_account_invoice",
+        write_group="account.group_account_manager",
     )
 
 
@@ -100,6 +107,8 @@ def account_journal(v: int) -> ModelDef:
         order="sequence, type, code",
         company_field="company_id",
         unique=[("company_id", "code")],
+        read_group="account.group_account_invoice",
+        write_group="account.group_account_manager",
     )
 
 
@@ -109,6 +118,8 @@ def account_tax_group(v: int) -> ModelDef:
         "Tax Group",
         {"name": Char(required=True), "company_id": Many2one("res.company", default=_company_default)},
         company_field="company_id",
+        read_group="account.group_account_invoice",
+        write_group="account.group_account_manager",
     )
 
 
@@ -146,6 +157,8 @@ def account_tax(v: int) -> ModelDef:
         order="sequence,id",
         company_field="company_id",
         unique=[("name", "company_id", "type_tax_use", "tax_scope")],
+        read_group="account.group_account_invoice",
+        write_group="account.group_account_manager",
     )
 
 
@@ -160,6 +173,7 @@ def account_payment_term(v: int) -> ModelDef:
             "days": Integer("Due after (days)", default=0),  # simplification of the line table
         },
         company_field="company_id",
+        write_group="account.group_account_manager",
     )
 
 
@@ -173,6 +187,8 @@ def account_payment_method_line(v: int) -> ModelDef:
             "payment_type": Selection(("inbound", "outbound"), required=True),
             "payment_account_id": Many2one("account.account", "Outstanding Payments Account"),
         },
+        read_group="account.group_account_invoice",
+        write_group="account.group_account_manager",
     )
 
 
@@ -235,6 +251,8 @@ def account_move(v: int) -> ModelDef:
         f,
         order="date desc, name desc, id desc",
         company_field="company_id",
+        read_group="account.group_account_invoice",
+        write_group="account.group_account_invoice",
     )
 
 
@@ -290,6 +308,8 @@ def account_move_line(v: int) -> ModelDef:
         },
         order="move_id, sequence, id",
         company_field="company_id",
+        read_group="account.group_account_invoice",
+        write_group="account.group_account_invoice",
     )
 
 
@@ -312,6 +332,8 @@ def account_payment(v: int) -> ModelDef:
             "account.payment",
             "Payments",
             common,
+            read_group="account.group_account_invoice",
+            write_group="account.group_account_invoice",
             order="date desc, name desc",
             inherits={"account.move": "move_id"},
             company_field="company_id",
@@ -336,7 +358,13 @@ def account_payment(v: int) -> ModelDef:
         }
     )
     return make_model(
-        "account.payment", "Payments", common, order="date desc, name desc", company_field="company_id"
+        "account.payment",
+        "Payments",
+        common,
+        order="date desc, name desc",
+        company_field="company_id",
+        read_group="account.group_account_invoice",
+        write_group="account.group_account_invoice",
     )
 
 
@@ -362,6 +390,8 @@ def account_payment_register(v: int) -> ModelDef:
             "company_id": Many2one("res.company", default=_company_default),
         },
         transient=True,
+        read_group="account.group_account_invoice",
+        write_group="account.group_account_invoice",
     )
 
 
@@ -489,7 +519,13 @@ def sale_order(v: int) -> ModelDef:
     if v >= 17:
         f["locked"] = Boolean(default=False, readonly=True)
     return make_model(
-        "sale.order", "Sales Order", f, order="date_order desc, id desc", company_field="company_id"
+        "sale.order",
+        "Sales Order",
+        f,
+        order="date_order desc, id desc",
+        company_field="company_id",
+        read_group="sales_team.group_sale_salesman",
+        write_group="sales_team.group_sale_salesman",
     )
 
 
@@ -511,6 +547,8 @@ def sale_order_line(v: int) -> ModelDef:
             "price_total": Monetary(compute=lambda env, m, i: env.line_amounts(m, i)["total"]),
         },
         order="order_id, sequence, id",
+        read_group="sales_team.group_sale_salesman",
+        write_group="sales_team.group_sale_salesman",
     )
 
 
@@ -542,7 +580,13 @@ def purchase_order(v: int) -> ModelDef:
     if v >= 19:
         f["locked"] = Boolean(default=False, readonly=True)
     return make_model(
-        "purchase.order", "Purchase Order", f, order="date_order desc, id desc", company_field="company_id"
+        "purchase.order",
+        "Purchase Order",
+        f,
+        order="date_order desc, id desc",
+        company_field="company_id",
+        read_group="purchase.group_purchase_user",
+        write_group="purchase.group_purchase_user",
     )
 
 
@@ -565,6 +609,8 @@ def purchase_order_line(v: int) -> ModelDef:
             "price_total": Monetary(compute=lambda env, m, i: env.line_amounts(m, i)["total"]),
         },
         order="order_id, sequence, id",
+        read_group="purchase.group_purchase_user",
+        write_group="purchase.group_purchase_user",
     )
 
 
@@ -584,6 +630,7 @@ def stock_location(v: int) -> ModelDef:
         },
         order="name, id",
         company_field="company_id",
+        write_group="stock.group_stock_user",
     )
 
 
@@ -610,6 +657,8 @@ def stock_quant(v: int) -> ModelDef:
                 compute=lambda env, m, i: env.value_of_parent(m, i, "location_id", "company_id"),
             ),
         },
+        read_group="stock.group_stock_user",
+        write_group="stock.group_stock_user",
     )
 
 

@@ -22,11 +22,21 @@ SUPERUSER_ID = 1
 IMPLIED = {
     "base.group_system": {"base.group_erp_manager", "base.group_user"},
     "base.group_erp_manager": {"base.group_user"},
+    "account.group_account_manager": {"account.group_account_invoice", "base.group_user"},
+    "account.group_account_invoice": {"base.group_user"},
+    "sales_team.group_sale_salesman": {"base.group_user"},
+    "purchase.group_purchase_user": {"base.group_user"},
+    "stock.group_stock_user": {"base.group_user"},
 }
 GROUP_LABELS = {
     "base.group_user": "Role / User",
     "base.group_erp_manager": "Administration/Access Rights",
     "base.group_system": "Administration/Settings",
+    "account.group_account_invoice": "Accounting/Billing",
+    "account.group_account_manager": "Accounting/Billing Administrator",
+    "sales_team.group_sale_salesman": "Sales/User: Own Documents Only",
+    "purchase.group_purchase_user": "Purchase/User",
+    "stock.group_stock_user": "Inventory/User",
 }
 DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 

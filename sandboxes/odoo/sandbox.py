@@ -20,7 +20,15 @@ from .orm import Env
 from .seed import create_database
 from .service import ApiKey, Service
 
-BRIDGE_GROUPS = ("base.group_user", "base.group_erp_manager")
+# Internal user, Access Rights (ir.model.data, §3.14) and the app groups a sync needs.
+BRIDGE_GROUPS = (
+    "base.group_user",
+    "base.group_erp_manager",
+    "account.group_account_manager",
+    "sales_team.group_sale_salesman",
+    "purchase.group_purchase_user",
+    "stock.group_stock_user",
+)
 
 
 class UserEnv:

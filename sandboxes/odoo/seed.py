@@ -12,11 +12,17 @@ from .options import Options
 from .orm import SUPERUSER_ID, Env
 from .store import Database
 
-GROUPS = [
-    ("group_user", "Role / User"),
-    ("group_erp_manager", "Access Rights"),
-    ("group_system", "Settings"),
+GROUPS = [  # xml id, name (every group the catalog's access rights use)
+    ("base.group_user", "Role / User"),
+    ("base.group_erp_manager", "Access Rights"),
+    ("base.group_system", "Settings"),
+    ("account.group_account_invoice", "Billing"),
+    ("account.group_account_manager", "Billing Administrator"),
+    ("sales_team.group_sale_salesman", "User: Own Documents Only"),
+    ("purchase.group_purchase_user", "Purchase User"),
+    ("stock.group_stock_user", "Inventory User"),
 ]
+ADMIN_GROUPS = tuple(g for g, _ in GROUPS if g != "base.group_erp_manager")
 CURRENCIES = [  # name, symbol, full name, active, position
     ("USD", "$", "United States dollar", True, "before"),
     ("EUR", "€", "Euro", True, "after"),
@@ -80,10 +86,10 @@ def create_database(
     ids: dict[str, Any] = {}
     _seed_models(env)
     group_ids = {}
-    for key, label in GROUPS:
+    for xmlid, label in GROUPS:
         gid = env.create("res.groups", [{"name": label, "full_name": label}])[0]
-        _xmlid(env, f"base.{key}", "res.groups", gid)
-        group_ids[f"base.{key}"] = gid
+        _xmlid(env, xmlid, "res.groups", gid)
+        group_ids[xmlid] = gid
     cur = {}
     for code, symbol, full, active, position in CURRENCIES:
         cur[code] = env.create(
@@ -153,9 +159,7 @@ def create_database(
 
     root = user("__system__", "OdooBot", ("base.group_system",), company_ids, active=False)
     assert root == SUPERUSER_ID
-    ids["admin_uid"] = user(
-        admin_login, "Mitchell Admin", ("base.group_user", "base.group_system"), company_ids
-    )
+    ids["admin_uid"] = user(admin_login, "Mitchell Admin", ADMIN_GROUPS, company_ids)
     ids["bridge_uid"] = user(bridge_login, "Xero Bridge", bridge_groups, company_ids)
     ids["demo_uid"] = user("demo", "Marc Demo", ("base.group_user",), company_ids[:1])
     _xmlid(env, "base.user_admin", "res.users", ids["admin_uid"])

@@ -294,3 +294,30 @@ def test_invoice_in_the_second_company_uses_its_journal(sb, admin_xml):
         )
         == []
     )
+
+
+def test_internal_user_without_billing_group_cannot_touch_invoices(sb):
+    demo = XmlRpc(sb, "demo", "demo")
+    with pytest.raises(xmlrpc.client.Fault) as err:
+        demo("account.move", "search", [])
+    assert err.value.faultCode == 4 and "Accounting/Billing" in err.value.faultString
+    with pytest.raises(xmlrpc.client.Fault):
+        demo("sale.order", "search", [])
+    assert demo("res.partner", "search_count", []) > 0
+
+
+def test_bridge_user_has_the_app_groups_by_default(sb):
+    bridge = XmlRpc(sb, sb.bridge_login, sb.bridge_password)
+    move = _invoice(bridge)
+    assert bridge("account.move", "action_post", [move]) is False
+    assert bridge("sale.order", "create", {"partner_id": 3})
+    assert bridge("purchase.order", "create", {"partner_id": 3})
+
+
+def test_billing_user_cannot_create_accounts(make_sandbox):
+    sb = make_sandbox(17, bridge_groups=("base.group_user", "account.group_account_invoice"))
+    bridge = XmlRpc(sb, sb.bridge_login, sb.bridge_password)
+    assert bridge("account.account", "search_count", []) > 0
+    with pytest.raises(xmlrpc.client.Fault) as err:
+        bridge("account.account", "create", {"code": "1", "name": "x", "account_type": "income"})
+    assert err.value.faultCode == 4
