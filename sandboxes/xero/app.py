@@ -26,7 +26,7 @@ from .errors import (
     unauthorized,
     validation_exception,
 )
-from .identity import identity_blueprint
+from .oauth_routes import identity_blueprint
 from .resources.base import BadRequest, Ctx
 from .spec import SpecRequest
 

@@ -8,20 +8,18 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import html
 import secrets
 import threading
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode, urlparse
 
-from flask import Blueprint, Response, redirect, request
+from flask import Response
 
 from .clock import Clock
 from .errors import json_response, oauth_error
 from .formats import iso_utc
-from .settings import DEFAULT_CUSTOM_SCOPES, AppCredentials, Lifetimes, Tenant, known_scopes
+from .settings import DEFAULT_CUSTOM_SCOPES, AppCredentials, Lifetimes, Tenant
 
 SANDBOX_USER_ID = "5a1d0b9e-0c3f-4e7a-9b2d-8f6e4c3a2b10"
 
@@ -111,10 +109,10 @@ class IdentityService:
         self, scopes: str | list[str] | frozenset[str], tenant_ids: list[str] | None = None
     ) -> dict[str, Any]:
         """Runs a consent and code exchange in-process and returns the token response (tests' shortcut)."""
-        scope_set = _scope_set(scopes)
+        granted = scope_set(scopes)
         tenant_ids = tenant_ids if tenant_ids is not None else list(self.tenants)
         with self._lock:
-            grant = self._consent(scope_set, tenant_ids)
+            grant = self._consent(granted, tenant_ids)
             return self._token_response(grant)
 
     def expire_access_tokens(self) -> None:
@@ -262,7 +260,7 @@ class IdentityService:
         """Custom connection (xero-facts §7 "Custom connections"): bound to one organisation."""
         if not self.custom_connection_tenant:
             return oauth_error("unauthorized_client", "this app has no custom connection")
-        requested = _scope_set(scope or " ".join(self.custom_connection_scopes))
+        requested = scope_set(scope or " ".join(self.custom_connection_scopes))
         if not requested <= self.custom_connection_scopes:
             return oauth_error("invalid_scope")
         grant = Grant(
@@ -341,7 +339,7 @@ class IdentityService:
             return True
 
 
-def _scope_set(scopes: str | list[str] | frozenset[str]) -> frozenset[str]:
+def scope_set(scopes: str | list[str] | frozenset[str]) -> frozenset[str]:
     if isinstance(scopes, str):
         return frozenset(scopes.split())
     return frozenset(scopes)
@@ -356,91 +354,3 @@ def _basic_client(header: str | None) -> tuple[str, str] | None:
         return None
     cid, _, secret = raw.partition(":")
     return cid, secret
-
-
-def _redirect_with(uri: str, params: dict[str, str]) -> Response:
-    sep = "&" if urlparse(uri).query else "?"
-    return redirect(uri + sep + urlencode(params), code=302)
-
-
-def identity_blueprint(service: IdentityService, auto_approve: bool) -> Blueprint:
-    bp = Blueprint("xero_identity", __name__)
-
-    def _check_authorize(args: Any) -> tuple[Response | None, dict[str, Any]]:
-        client_id = args.get("client_id", "")
-        redirect_uri = args.get("redirect_uri", "")
-        if client_id != service.credentials.client_id:
-            return Response("Invalid client_id", status=400, mimetype="text/plain"), {}
-        allowed = service.credentials.redirect_uris
-        if urlparse(redirect_uri).scheme not in ("http", "https") or (
-            allowed and redirect_uri not in allowed
-        ):
-            return Response("Invalid redirect_uri", status=400, mimetype="text/plain"), {}
-        state = args.get("state", "")
-        if args.get("response_type") != "code":
-            return _redirect_with(redirect_uri, {"error": "unsupported_response_type", "state": state}), {}
-        scopes = _scope_set(args.get("scope", ""))
-        if not scopes or not scopes <= known_scopes():
-            return _redirect_with(redirect_uri, {"error": "invalid_scope", "state": state}), {}
-        return None, {
-            "redirect_uri": redirect_uri,
-            "state": state,
-            "scopes": scopes,
-            "challenge": args.get("code_challenge"),
-            "method": args.get("code_challenge_method"),
-        }
-
-    @bp.get("/identity/connect/authorize")
-    def authorize() -> Response:
-        error, req = _check_authorize(request.args)
-        if error is not None:
-            return error
-        if auto_approve:
-            code = service.create_code(
-                req["redirect_uri"], req["scopes"], list(service.tenants), req["challenge"], req["method"]
-            )
-            return _redirect_with(req["redirect_uri"], {"code": code, "state": req["state"]})
-        boxes = "".join(
-            f'<label><input type="checkbox" name="tenant" value="{html.escape(t.tenant_id)}" checked> '
-            f"{html.escape(t.name)}</label><br>"
-            for t in service.tenants.values()
-        )
-        hidden = "".join(
-            f'<input type="hidden" name="{html.escape(k)}" value="{html.escape(v)}">'
-            for k, v in request.args.items()
-        )
-        page = (
-            "<!doctype html><title>Xero sandbox: allow access</title>"
-            f"<h1>Allow access to your organisations?</h1><p>Scopes: {html.escape(' '.join(sorted(req['scopes'])))}</p>"
-            f'<form method="post">{hidden}{boxes}'
-            '<button name="decision" value="allow">Allow access</button>'
-            '<button name="decision" value="deny">Cancel</button></form>'
-        )
-        return Response(page, mimetype="text/html")
-
-    @bp.post("/identity/connect/authorize")
-    def consent() -> Response:
-        error, req = _check_authorize(request.form)
-        if error is not None:
-            return error
-        if request.form.get("decision") != "allow":
-            return _redirect_with(req["redirect_uri"], {"error": "access_denied", "state": req["state"]})
-        tenants = [t for t in request.form.getlist("tenant") if t in service.tenants]
-        if not tenants:
-            return _redirect_with(req["redirect_uri"], {"error": "access_denied", "state": req["state"]})
-        code = service.create_code(
-            req["redirect_uri"], req["scopes"], tenants, req["challenge"], req["method"]
-        )
-        return _redirect_with(req["redirect_uri"], {"code": code, "state": req["state"]})
-
-    @bp.post("/identity/connect/token")
-    @bp.post("/connect/token")
-    def token() -> Response:
-        return service.token(request.form.to_dict(), request.headers.get("Authorization"))
-
-    @bp.post("/identity/connect/revocation")
-    @bp.post("/connect/revocation")
-    def revocation() -> Response:
-        return service.revoke(request.form.to_dict(), request.headers.get("Authorization"))
-
-    return bp
