@@ -98,7 +98,7 @@ def account_journal(v: int) -> ModelDef:
             "type": Selection(JOURNAL_TYPES + (("credit",) if v >= 18 else ()), required=True),
             "company_id": Many2one("res.company", "Company", required=True, default=_company_default),
             "currency_id": Many2one("res.currency", "Currency"),
-            "default_account_id": Many2one("account.account", "Default Account"),
+            "default_account_id": Many2one("account.account", "Default Account", check_company=True),
             "suspense_account_id": Many2one("account.account", "Suspense Account"),
             "bank_account_id": Many2one("res.partner.bank", "Bank Account", ondelete="restrict"),
             "active": Boolean(default=True),
@@ -205,20 +205,20 @@ def account_move(v: int) -> ModelDef:
         "state": Selection(
             ("draft", "posted", "cancel"), "Status", required=True, default="draft", readonly=True
         ),
-        "partner_id": Many2one("res.partner", "Partner", ondelete="restrict"),
+        "partner_id": Many2one("res.partner", "Partner", ondelete="restrict", check_company=True),
         "commercial_partner_id": Many2one(
             "res.partner", compute=lambda env, m, i: env.commercial_partner(env.value(m, i, "partner_id"))
         ),
-        "journal_id": Many2one("account.journal", "Journal", required=True),
+        "journal_id": Many2one("account.journal", "Journal", required=True, check_company=True),
         "company_id": Many2one("res.company", "Company", required=True, default=_company_default),
         "currency_id": Many2one("res.currency", "Currency", required=True),
         "date": Date(required=True, default=lambda env: env.today()),
         "invoice_date": Date("Invoice/Bill Date"),
         "invoice_date_due": Date("Due Date"),
-        "invoice_payment_term_id": Many2one("account.payment.term", "Payment Terms"),
+        "invoice_payment_term_id": Many2one("account.payment.term", "Payment Terms", check_company=True),
         "invoice_origin": Char("Origin"),
         "narration": Text("Terms and Conditions"),
-        "partner_bank_id": Many2one("res.partner.bank", "Recipient Bank"),
+        "partner_bank_id": Many2one("res.partner.bank", "Recipient Bank", check_company=True),
         "auto_post": Selection(
             ("no", "at_date", "monthly", "quarterly", "yearly"), default="no", required=True
         ),
@@ -283,8 +283,8 @@ def account_move_line(v: int) -> ModelDef:
             "quantity": Float(default=1.0),
             "price_unit": Float("Unit Price", default=0.0),
             "discount": Float("Discount (%)", default=0.0),
-            "tax_ids": Many2many("account.tax", "Taxes"),
-            "account_id": Many2one("account.account", "Account", ondelete="restrict"),
+            "tax_ids": Many2many("account.tax", "Taxes", check_company=True),
+            "account_id": Many2one("account.account", "Account", ondelete="restrict", check_company=True),
             "partner_id": Many2one("res.partner", "Partner", ondelete="restrict"),
             "debit": Monetary(default=0.0),
             "credit": Monetary(default=0.0),
@@ -349,7 +349,7 @@ def account_payment(v: int) -> ModelDef:
             ),
             "memo": Char(),
             "date": Date(required=True, default=lambda env: env.today()),
-            "journal_id": Many2one("account.journal", "Journal", required=True),
+            "journal_id": Many2one("account.journal", "Journal", required=True, check_company=True),
             "partner_id": Many2one("res.partner", "Customer/Vendor", ondelete="restrict"),
             "currency_id": Many2one("res.currency", "Currency"),
             "company_id": Many2one("res.company", "Company", required=True, default=_company_default),
@@ -497,7 +497,7 @@ def sale_order(v: int) -> ModelDef:
         "state": Selection(
             SO_STATES_16 if v == 16 else SO_STATES_17, "Status", default="draft", readonly=True
         ),
-        "partner_id": Many2one("res.partner", "Customer", required=True),
+        "partner_id": Many2one("res.partner", "Customer", required=True, check_company=True),
         "partner_invoice_id": Many2one("res.partner", "Invoice Address"),
         "partner_shipping_id": Many2one("res.partner", "Delivery Address"),
         "client_order_ref": Char("Customer Reference"),
@@ -542,7 +542,7 @@ def sale_order_line(v: int) -> ModelDef:
             "product_uom_qty": Float("Quantity", default=1.0),
             "price_unit": Float("Unit Price", default=0.0),
             "discount": Float("Discount (%)", default=0.0),
-            "tax_id": Many2many("account.tax", "Taxes"),
+            "tax_id": Many2many("account.tax", "Taxes", check_company=True),
             "price_subtotal": Monetary(compute=lambda env, m, i: env.line_amounts(m, i)["subtotal"]),
             "price_total": Monetary(compute=lambda env, m, i: env.line_amounts(m, i)["total"]),
         },
@@ -562,7 +562,7 @@ def purchase_order(v: int) -> ModelDef:
         "state": Selection(
             PO_STATES_19 if v >= 19 else PO_STATES_16, "Status", default="draft", readonly=True
         ),
-        "partner_id": Many2one("res.partner", "Vendor", required=True),
+        "partner_id": Many2one("res.partner", "Vendor", required=True, check_company=True),
         "partner_ref": Char("Vendor Reference"),
         "date_order": Datetime("Order Deadline", required=True, default=lambda env: env.now()),
         "date_approve": Datetime("Confirmation Date", readonly=True),
@@ -603,7 +603,7 @@ def purchase_order_line(v: int) -> ModelDef:
             "product_qty": Float("Quantity", default=1.0),
             "price_unit": Float("Unit Price", default=0.0),
             "discount": Float("Discount (%)", default=0.0),
-            "taxes_id": Many2many("account.tax", "Taxes"),
+            "taxes_id": Many2many("account.tax", "Taxes", check_company=True),
             "date_planned": Datetime("Expected Arrival"),
             "price_subtotal": Monetary(compute=lambda env, m, i: env.line_amounts(m, i)["subtotal"]),
             "price_total": Monetary(compute=lambda env, m, i: env.line_amounts(m, i)["total"]),

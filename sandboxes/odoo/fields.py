@@ -29,6 +29,7 @@ class Field:
     name: str = ""
     manual: bool = False
     row_filter: Callable[[dict], bool] | None = None  # one2many: which comodel rows belong (domain)
+    check_company: bool = False  # relational: target must belong to the record's company (_check_company)
 
     @property
     def relational(self) -> bool:

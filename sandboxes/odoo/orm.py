@@ -418,6 +418,7 @@ class Env(ComputeMixin):
         if hooks.after_create:
             hooks.after_create(self, ids)
         self._validate(model, ids)
+        self._check_company(model, ids)
         self.check_records(model, ids, "create")
         automation.on_create(self, model, ids)
         return ids
@@ -589,6 +590,31 @@ class Env(ComputeMixin):
                 if other != rid and tuple(_key(self.txn.get(model, other).get(c)) for c in cols) == key:  # type: ignore[union-attr]
                     raise unique_violation(model, cols, key)
 
+    def _check_company(self, model: str, ids: list[int]) -> None:
+        """``_check_company``: related records flagged check_company must share the record's company."""
+        mdef = self.mdef(model)
+        if not mdef.company_field:
+            return
+        for rid in ids:
+            company = self.value(model, rid, mdef.company_field)
+            if not company or isinstance(company, list):
+                continue
+            for fname, f in self.all_fields(model).items():
+                if not f.check_company:
+                    continue
+                value = self.value(model, rid, fname)
+                targets = value if isinstance(value, list) else ([value] if value else [])
+                cfield = self.mdef(f.comodel).company_field  # type: ignore[arg-type]
+                for tid in targets if cfield else []:
+                    theirs = self.value(f.comodel, tid, cfield)  # type: ignore[arg-type]
+                    if theirs and company not in (theirs if isinstance(theirs, list) else [theirs]):
+                        raise UserError(
+                            "Incompatible companies on records:\n"
+                            f"- '{self.display_name(model, rid)}' belongs to company "
+                            f"'{self.display_name('res.company', company)}' and '{f.string}' ({fname}: "
+                            f"'{self.display_name(f.comodel, tid)}') belongs to another company."  # type: ignore[arg-type]
+                        )
+
     def _validate(self, model: str, ids: list[int]) -> None:
         """NOT NULL columns (odoo-facts §1.5: integrity errors become ValidationError)."""
         mdef = self.mdef(model)
@@ -630,6 +656,7 @@ class Env(ComputeMixin):
         if hooks.after_write:
             hooks.after_write(self, ids, vals)
         self._validate(model, ids)
+        self._check_company(model, ids)
         self.check_records(model, ids, "write")
         automation.after_write(self, token)
         return True

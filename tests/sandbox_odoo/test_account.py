@@ -321,3 +321,34 @@ def test_billing_user_cannot_create_accounts(make_sandbox):
     with pytest.raises(xmlrpc.client.Fault) as err:
         bridge("account.account", "create", {"code": "1", "name": "x", "account_type": "income"})
     assert err.value.faultCode == 4
+
+
+def test_records_of_another_company_are_incompatible(sb, admin_xml):
+    c1, c2 = sb.company_ids
+    ctx = {"allowed_company_ids": [c2, c1]}
+    c1_partner = admin_xml("res.partner", "create", {"name": "C1 only", "company_id": c1})
+    with pytest.raises(xmlrpc.client.Fault) as err:
+        admin_xml(
+            "account.move", "create", {"move_type": "out_invoice", "partner_id": c1_partner}, context=ctx
+        )
+    assert err.value.faultCode == 2 and "Incompatible companies" in err.value.faultString
+    c1_tax = admin_xml("account.tax", "search", [("company_id", "=", c1), ("type_tax_use", "=", "sale")])[0]
+    line = {"name": "x", "price_unit": 1, "tax_ids": [(6, 0, [c1_tax])]}
+    with pytest.raises(xmlrpc.client.Fault) as err:
+        admin_xml(
+            "account.move",
+            "create",
+            {"move_type": "out_invoice", "partner_id": 3, "invoice_line_ids": [(0, 0, line)]},
+            context=ctx,
+        )
+    assert "Incompatible companies" in err.value.faultString
+    c2_tax = admin_xml(
+        "account.tax", "search", [("company_id", "=", c2), ("type_tax_use", "=", "sale")], context=ctx
+    )[0]
+    line["tax_ids"] = [(6, 0, [c2_tax])]
+    assert admin_xml(
+        "account.move",
+        "create",
+        {"move_type": "out_invoice", "partner_id": 3, "invoice_line_ids": [(0, 0, line)]},
+        context=ctx,
+    )
