@@ -19,7 +19,7 @@ from flask import Response
 from .clock import Clock
 from .errors import json_response, oauth_error
 from .formats import iso_utc
-from .settings import DEFAULT_CUSTOM_SCOPES, AppCredentials, Lifetimes, Tenant
+from .settings import DEFAULT_CUSTOM_SCOPES, AppCredentials, Lifetimes, Tenant, known_scopes
 
 SANDBOX_USER_ID = "5a1d0b9e-0c3f-4e7a-9b2d-8f6e4c3a2b10"
 
@@ -96,6 +96,7 @@ class IdentityService:
     custom_connection_tenant: str | None = None
     custom_connection_scopes: frozenset[str] = DEFAULT_CUSTOM_SCOPES
     user_id: str = SANDBOX_USER_ID
+    granular_only: bool = True
 
     def __post_init__(self) -> None:
         self._lock = threading.RLock()
@@ -110,6 +111,10 @@ class IdentityService:
     ) -> dict[str, Any]:
         """Runs a consent and code exchange in-process and returns the token response (tests' shortcut)."""
         granted = scope_set(scopes)
+        if not granted <= known_scopes(self.granular_only):
+            raise ValueError(
+                f"scopes this app may not request: {sorted(granted - known_scopes(self.granular_only))}"
+            )
         tenant_ids = tenant_ids if tenant_ids is not None else list(self.tenants)
         with self._lock:
             grant = self._consent(granted, tenant_ids)

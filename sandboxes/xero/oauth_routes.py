@@ -35,7 +35,7 @@ def identity_blueprint(service: IdentityService, auto_approve: bool) -> Blueprin
         if args.get("response_type") != "code":
             return _redirect_with(redirect_uri, {"error": "unsupported_response_type", "state": state}), {}
         scopes = scope_set(args.get("scope", ""))
-        if not scopes or not scopes <= known_scopes():
+        if not scopes or not scopes <= known_scopes(service.granular_only):
             return _redirect_with(redirect_uri, {"error": "invalid_scope", "state": state}), {}
         return None, {
             "redirect_uri": redirect_uri,

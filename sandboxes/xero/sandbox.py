@@ -51,6 +51,7 @@ class XeroSandbox:
         clock: Clock = time.time,
         spec_dir: str | os.PathLike[str] | None = None,
         auto_approve: bool = False,
+        granular_only: bool = True,
         custom_connection_tenant: Any = _DEFAULT,
         webhook_retry_delays: Sequence[float] = DEFAULT_RETRY_DELAYS,
         webhook_batch_window: float = 0.05,
@@ -76,7 +77,9 @@ class XeroSandbox:
         )
         if custom is not None and custom not in tenant_map:
             raise ValueError("custom_connection_tenant must be one of the sandbox's tenants")
-        self.identity = IdentityService(self.credentials, tenant_map, clock, self.lifetimes, custom)
+        self.identity = IdentityService(
+            self.credentials, tenant_map, clock, self.lifetimes, custom, granular_only=granular_only
+        )
         self.orgs = {t.tenant_id: Organisation(t, clock) for t in self.tenants}
         self.limiter = RateLimiter(self.limits, clock)
         self.idempotency = IdempotencyStore(clock, self.lifetimes.idempotency)

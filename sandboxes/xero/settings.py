@@ -82,11 +82,33 @@ READ_ONLY_SCOPES = (
 IDENTITY_SCOPES = ("openid", "profile", "email", "offline_access")
 
 
-def known_scopes() -> frozenset[str]:
-    scopes = set(IDENTITY_SCOPES) | set(READ_ONLY_SCOPES)
+REPORT_SCOPES = tuple(
+    f"accounting.reports.{name}.read"
+    for name in (
+        "aged",
+        "balancesheet",
+        "banksummary",
+        "budgetsummary",
+        "executivesummary",
+        "profitandloss",
+        "trialbalance",
+        "taxreports",
+    )
+)
+# Replaced by granular scopes; apps created since 2 March 2026 cannot request them (xero-facts §7).
+RETIRED_BROAD_SCOPES = frozenset(
+    {"accounting.transactions", "accounting.transactions.read", "accounting.reports.read"}
+)
+
+
+def known_scopes(granular_only: bool = False) -> frozenset[str]:
+    """Scopes an app may request; a new app (granular_only) cannot ask for the retired broad ones."""
+    scopes = set(IDENTITY_SCOPES) | set(READ_ONLY_SCOPES) | set(REPORT_SCOPES)
     for s in GRANULAR_SCOPES + BROAD_SCOPES:
         scopes.add(s)
         scopes.add(s + ".read")
+    if granular_only:
+        scopes -= RETIRED_BROAD_SCOPES
     return frozenset(scopes)
 
 

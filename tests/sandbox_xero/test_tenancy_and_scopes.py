@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+import requests
+
 from .helpers import Api
 
 
@@ -56,9 +61,25 @@ def test_granular_payments_scope_reaches_payments_not_invoices(sb, tenant_a):
     assert api.get("/Invoices").status_code == 403
 
 
-def test_broad_transactions_scope_still_reaches_invoices_and_payments(sb, tenant_a):
-    api = Api(sb, sb.token_for(scopes="accounting.transactions"), tenant_a)
+def test_broad_transactions_scope_still_reaches_invoices_and_payments_for_an_older_app(make_sandbox):
+    sb = make_sandbox(granular_only=False)
+    api = Api(sb, sb.token_for(scopes="accounting.transactions"), sb.tenants[0].tenant_id)
     assert api.get("/Invoices").status_code == 200 and api.get("/Payments").status_code == 200
+
+
+def test_a_new_app_cannot_request_retired_broad_scopes(sb):
+    # xero-facts §7: apps created since 2 March 2026 get granular scopes only.
+    params = {
+        "response_type": "code",
+        "client_id": sb.credentials.client_id,
+        "state": "s",
+        "redirect_uri": "http://127.0.0.1:9/cb",
+        "scope": "offline_access accounting.transactions",
+    }
+    r = requests.get(sb.authorize_url, params=params, allow_redirects=False, timeout=5)
+    assert parse_qs(urlparse(r.headers["Location"]).query)["error"] == ["invalid_scope"]
+    with pytest.raises(ValueError):
+        sb.token_for(scopes="accounting.transactions")
 
 
 def test_manual_journals_need_their_granular_scope(sb, tenant_a):
