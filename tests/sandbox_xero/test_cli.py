@@ -61,3 +61,29 @@ def test_cli_reads_environment_variables(capsys, monkeypatch, spec_dir):
 def test_cli_refuses_a_tenant_that_is_not_a_uuid(capsys):
     assert cli.main(["--port", "0", "--tenant", "not-a-uuid"], wait=lambda: None) == 2
     assert "UUID" in capsys.readouterr().err
+
+
+def test_python_dash_m_serves_until_ctrl_c(spec_dir):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    env = dict(os.environ, XERO_SANDBOX_PORT="0", XERO_OPENAPI_DIR=str(spec_dir))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sandboxes.xero"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=str(cli.__file__).rsplit("/sandboxes/", 1)[0],
+    )
+    try:
+        first = proc.stdout.readline()
+        assert first.strip() == "Xero sandbox is running"
+        api_line = proc.stdout.readline()
+        url = api_line.split()[-1].rsplit("/api.xro", 1)[0]
+        assert requests.get(url + "/connections", timeout=5).status_code == 401
+    finally:
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=10) == 0
