@@ -170,6 +170,10 @@ from bridge.xero_cli import token_set_for_tenant, xero  # noqa: E402
 
 main.add_command(xero)
 
+from bridge.odoo_cli import odoo  # noqa: E402
+
+main.add_command(odoo)
+
 main.add_command(status)
 
 

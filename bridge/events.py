@@ -158,15 +158,23 @@ def parse_odoo_datetime(value: object) -> datetime | None:
         return None
 
 
-def from_odoo_webhook(body: dict, connection: str | None, received_at: datetime) -> Event | None:
-    """An Odoo "Send Webhook Notification" body → an envelope; None for a model the bridge does not sync."""
+def from_odoo_webhook(
+    body: dict,
+    connection: str | None,
+    received_at: datetime,
+    event: str | None = None,
+    origin: str = "webhook",
+) -> Event | None:
+    """An Odoo "Send Webhook Notification" body → an envelope; None for a model the bridge does not sync.
+
+    `event` is what the rule's URL says (`?event=unlink`): the body itself cannot tell a delete apart.
+    """
     model, record_id = body["_model"], body["_id"]
     entity = odoo_entity(model, body)
     if entity is None:
         return None
-    change = {"create": "create", "write": "update", "unlink": "delete"}.get(
-        body.get("_event") or "", "unknown"
-    )
+    kind = body.get("_event") or event or ""
+    change = {"create": "create", "write": "update", "unlink": "delete"}.get(kind, "unknown")
     written = parse_odoo_datetime(body.get("write_date"))
     event_id = new_id()
     if written is not None:
@@ -179,7 +187,7 @@ def from_odoo_webhook(body: dict, connection: str | None, received_at: datetime)
     company = body.get("company_id")
     return Event(
         source="odoo",
-        origin="webhook",
+        origin=origin,
         connection=connection,
         entity=entity,
         resource_id=str(record_id),

@@ -9,10 +9,10 @@ from werkzeug.exceptions import HTTPException
 
 from bridge.config import Settings, load_settings
 from bridge.logs import configure_logging
+from bridge.routing import ConnectionDirectory
 from bridge.runtime import Runtime
 from webhooks import health, oauth, odoo, xero
 from webhooks.errors import problem
-from webhooks.routing import ConnectionDirectory
 
 log = logging.getLogger(__name__)
 

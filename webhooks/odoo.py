@@ -76,7 +76,9 @@ def _receive(token: str | None) -> Response:
         company = company if isinstance(company, int) and not isinstance(company, bool) else None
         routable, connection = bridge.directory.for_company(company)
         if routable:
-            batch.events.append(from_odoo_webhook(body, connection, received))
+            batch.events.append(
+                from_odoo_webhook(body, connection, received, event=request.args.get("event"))
+            )
         else:
             batch.unrouted.append((body, None, company))
     try:
