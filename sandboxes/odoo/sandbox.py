@@ -116,7 +116,7 @@ class OdooSandbox:
             untriggered_write_repeats=untriggered_write_repeats,
             retry_sleep_scale=retry_sleep_scale,
         )
-        self.db_name = db
+        self.db = self.db_name = db  # the database name, as a client passes it
         self.login, self.password = login, password
         self.bridge_login, self.bridge_password = bridge_login, bridge_password
         self.database, self.ids = create_database(

@@ -529,3 +529,22 @@ def test_install_outbox_records_create_write_and_unlink_on_every_version(make_sa
         ("res.partner.category", tag, "write"),
         ("res.partner", pid, "unlink"),
     ]
+
+
+def test_posting_an_invoice_fires_a_state_rule_once(sb, receiver, admin_xml):
+    sb.add_webhook_rule(
+        "account.move", receiver.url, trigger_fields=["state"], fields=["state", "name", "move_type"]
+    )
+    move = admin_xml(
+        "account.move",
+        "create",
+        {
+            "move_type": "out_invoice",
+            "partner_id": 3,
+            "invoice_line_ids": [(0, 0, {"name": "x", "price_unit": 9})],
+        },
+    )
+    admin_xml("account.move", "action_post", [move])
+    payloads = receiver.wait_for(2)
+    assert [p["state"] for p in payloads] == ["draft", "posted"]
+    assert payloads[1]["name"].startswith("INV/") and payloads[1]["_id"] == move

@@ -199,3 +199,13 @@ def test_19_json2_and_rpc_see_the_same_data(make_sandbox):
     pid = rpc("res.partner", "create", {"name": "Both"})
     r = Json2(sb, sb.api_key).post("res.partner", "read", {"ids": [pid], "fields": ["name"]})
     assert r.json() == [{"id": pid, "name": "Both"}]
+
+
+def test_search_count_argument_only_on_16(make_sandbox, version):
+    _, rpc = _rpc(make_sandbox, version)
+    if version == 16:
+        assert rpc("res.country", "search", [("code", "=", "AU")], count=True) == 1
+    else:
+        with pytest.raises(xmlrpc.client.Fault) as err:
+            rpc("res.country", "search", [("code", "=", "AU")], count=True)
+        assert "count" in err.value.faultString
