@@ -210,3 +210,13 @@ def test_where_accepts_single_equals_and_or(api):
     api.put("/Contacts", json={"Contacts": [{"Name": "A"}, {"Name": "B"}, {"Name": "C"}]})
     rows = api.get("/Contacts", params={"where": 'Name="A" OR Name<>"B" AND Name="C"'}).json()["Contacts"]
     assert [c["Name"] for c in rows] == ["A", "C"]
+
+
+def test_if_modified_since_is_accurate_to_the_second_so_same_second_changes_come_again(api, clock):
+    from datetime import UTC, datetime
+
+    clock.set(1795500000.4)
+    api.contact("Same Second")
+    header = datetime.fromtimestamp(1795500000.9, UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    r = api.get("/Contacts", headers={"If-Modified-Since": header})
+    assert [c["Name"] for c in r.json()["Contacts"]] == ["Same Second"]

@@ -169,7 +169,8 @@ def filter_and_page(
         since = parse_if_modified_since(ctx.headers["If-Modified-Since"])
         if since is None:
             raise BadRequest(query_error("If-Modified-Since is not a valid date"))
-        rows = [r for r in rows if r.get("_updated", 0) > since]
+        # "accurate to the second" (D-REQ): a record changed within the given second is returned again.
+        rows = [r for r in rows if int(r.get("_updated", 0)) >= int(since)]
     out = [render(r) for r in rows]
     if where and ctx.args.get("where"):
         try:
