@@ -78,7 +78,7 @@ def test_sixth_concurrent_request_gets_429_concurrent(make_sandbox):
     sb = make_sandbox()
     tenant = sb.tenants[0].tenant_id
     api = Api(sb, sb.token_for(), tenant)
-    sb.inject_fault("latency", method="GET", path="/api.xro/2.0/Contacts", delay=0.6, times=5)
+    sb.inject_fault("latency", method="GET", path="/api.xro/2.0/Contacts", delay=1.0, times=5)
     results: list[int] = []
     threads = [
         threading.Thread(target=lambda: results.append(api.get("/Contacts").status_code)) for _ in range(5)
