@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, request
 
-from .errors import AccessDenied, AccessError, HttpError, OdooError, RedirectWarning, UserError
+from .errors import AccessDenied, AccessError, HttpError, MissingError, OdooError, RedirectWarning, UserError
 from .marshal import serialize_exception, to_wire
 from .service import Service
 
@@ -63,8 +63,32 @@ def _traceback(exc: BaseException) -> str:
     return text
 
 
+def _xmlrpc_fault_legacy(exc: BaseException) -> xmlrpc.client.Fault:
+    """``/xmlrpc/<service>`` (no /2): string fault codes (§1.5; shape from Odoo's rpc.py, from memory)."""
+    if isinstance(exc, RedirectWarning):
+        return xmlrpc.client.Fault("warning -- Warning\n\n" + str(exc), "")
+    if isinstance(exc, MissingError):
+        return xmlrpc.client.Fault("warning -- MissingError\n\n" + str(exc), "")
+    if isinstance(exc, AccessError):
+        return xmlrpc.client.Fault("warning -- AccessError\n\n" + str(exc), "")
+    if isinstance(exc, AccessDenied):
+        return xmlrpc.client.Fault("AccessDenied", str(exc))
+    if isinstance(exc, UserError):
+        return xmlrpc.client.Fault("warning -- UserError\n\n" + str(exc), "")
+    return xmlrpc.client.Fault(str(exc), _traceback(exc))
+
+
+@bp.route("/xmlrpc/<service>", methods=["POST"])
+def xmlrpc_legacy(service: str) -> Response:
+    return _xmlrpc(service, _xmlrpc_fault_legacy)
+
+
 @bp.route("/xmlrpc/2/<service>", methods=["POST"])
 def xmlrpc_2(service: str) -> Response:
+    return _xmlrpc(service, _xmlrpc_fault)
+
+
+def _xmlrpc(service: str, to_fault: Any) -> Response:
     _deprecation("odoo.addons.rpc.controllers.xmlrpc")
     svc = _service()
     try:
@@ -82,7 +106,7 @@ def xmlrpc_2(service: str) -> Response:
         # allow_none=False: a method returning None faults here, after the commit (§1.5)
         body = xmlrpc.client.dumps((to_wire(result),), methodresponse=True, allow_none=False)
     except Exception as exc:  # noqa: BLE001 - every error becomes a fault, like Odoo
-        body = xmlrpc.client.dumps(_xmlrpc_fault(exc), methodresponse=True, allow_none=False)
+        body = xmlrpc.client.dumps(to_fault(exc), methodresponse=True, allow_none=False)
     return Response(body, mimetype="text/xml")
 
 

@@ -297,3 +297,13 @@ def test_error_shapes_are_the_same_on_every_version(make_sandbox, version):
     with pytest.raises(xmlrpc.client.Fault) as err:
         XmlRpc(sb, "demo", "demo")("ir.model.data", "search", [])
     assert err.value.faultCode == 4
+
+
+def test_legacy_xmlrpc_endpoint_uses_string_fault_codes(sb):
+    obj = xmlrpc.client.ServerProxy(f"{sb.url}/xmlrpc/object")
+    with pytest.raises(xmlrpc.client.Fault) as err:
+        obj.execute_kw(sb.db_name, sb.uid, sb.password, "res.partner", "write", [[99999], {"name": "x"}], {})
+    assert err.value.faultCode.startswith("warning -- MissingError")
+    with pytest.raises(xmlrpc.client.Fault) as err:
+        obj.execute_kw(sb.db_name, sb.uid, "bad", "res.partner", "search", [[]], {})
+    assert err.value.faultCode == "AccessDenied"
