@@ -101,11 +101,36 @@ def test_webhook_without_fields_sends_action_id_and_model_only(sb, receiver, adm
 
 
 def test_webhook_action_name_is_overwritten_on_creation(sb, receiver, admin_xml):
-    rule, action = sb.add_webhook_rule("res.partner", receiver.url)
-    admin_xml("ir.actions.server", "write", [action], {})
+    model = admin_xml("ir.model", "search", [("model", "=", "res.partner")])[0]
+    rule = admin_xml(
+        "base.automation",
+        "create",
+        {
+            "name": "Xero: contacts",
+            "model_id": model,
+            "trigger": "on_create",
+            "action_server_ids": [
+                (
+                    0,
+                    0,
+                    {
+                        "name": "My own name",
+                        "model_id": model,
+                        "state": "webhook",
+                        "webhook_url": receiver.url,
+                    },
+                )
+            ],
+        },
+    )
+    action = admin_xml("base.automation", "read", [rule], ["action_server_ids"])[0]["action_server_ids"][0]
     assert (
         admin_xml("ir.actions.server", "read", [action], ["name"])[0]["name"] == "Send Webhook Notification"
     )
+    pid = admin_xml("res.partner", "create", {"name": "Named"})
+    assert receiver.wait_for(1) == [
+        {"_action": f"Send Webhook Notification(#{action})", "_id": pid, "_model": "res.partner"}
+    ]
 
 
 def test_one_post_per_record_on_a_batch_write(sb, receiver, admin_xml):
