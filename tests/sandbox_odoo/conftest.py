@@ -123,6 +123,7 @@ class Receiver:
             entry = {
                 "headers": dict(request.headers),
                 "body": request.get_data(as_text=True),
+                "query": request.query_string.decode(),
                 "at": time.time(),
             }
             entry["json"] = json.loads(entry["body"])

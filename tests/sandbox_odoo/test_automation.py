@@ -508,11 +508,11 @@ def test_inactive_rule_does_not_fire(sb, receiver, admin_xml):
 
 
 def test_webhook_query_string_token_is_kept(sb, receiver, admin_xml):
+    """Observed on 17: a secret token in the configured URL's query string arrives as is."""
     sb.add_webhook_rule("res.partner", receiver.url + "?token=s3cr3t")
-    seen = []
-    receiver.on_request = lambda payload: seen.append(True)
     admin_xml("res.partner", "create", {"name": "Tokened"})
-    assert receiver.wait_for(1) and sb.webhook_calls()[0].url.endswith("?token=s3cr3t")
+    receiver.wait_for(1)
+    assert receiver.requests[0]["query"] == "token=s3cr3t"
 
 
 @pytest.mark.parametrize("version", [17, 19])
