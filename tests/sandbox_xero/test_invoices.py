@@ -438,3 +438,36 @@ def test_where_on_dates_and_order_by_updated_date(api, customer, clock):
     assert [r["Reference"] for r in rows] == ["november"]
     rows = api.get("/Invoices", params={"order": "UpdatedDateUTC DESC"}).json()["Invoices"]
     assert [r["Reference"] for r in rows] == ["november", "october"]
+
+
+def test_status_change_without_lines_keeps_four_decimal_unit_amounts(api, customer):
+    body = {
+        "Type": "ACCREC",
+        "Contact": {"ContactID": customer},
+        "DueDate": "2026-12-01",
+        "LineItems": [line(1.2345, qty=10)],
+    }
+    inv = api.put("/Invoices?unitdp=4", json={"Invoices": [body]}).json()["Invoices"][0]
+    r = api.post(f"/Invoices/{inv['InvoiceID']}", json={"Invoices": [{"Status": "AUTHORISED"}]})
+    assert r.status_code == 200, r.text
+    assert (r.json()["Invoices"][0]["Total"], r.json()["Invoices"][0]["Status"]) == (
+        inv["Total"],
+        "AUTHORISED",
+    )
+
+
+def test_approving_a_draft_without_account_codes_is_refused(api, customer):
+    inv = api.invoice(customer, [{"Description": "No account", "Quantity": 1, "UnitAmount": 5}]).json()[
+        "Invoices"
+    ][0]
+    assert inv["Status"] == "DRAFT"
+    assert (
+        api.post(f"/Invoices/{inv['InvoiceID']}", json={"Invoices": [{"Status": "AUTHORISED"}]}).status_code
+        == 400
+    )
+
+
+def test_switching_to_inclusive_reprices_the_stored_lines(api, customer):
+    inv = api.invoice(customer, [line(115)]).json()["Invoices"][0]
+    r = api.post(f"/Invoices/{inv['InvoiceID']}", json={"Invoices": [{"LineAmountTypes": "Inclusive"}]})
+    assert (r.json()["Invoices"][0]["TotalTax"], r.json()["Invoices"][0]["Total"]) == (15.0, 115.0)

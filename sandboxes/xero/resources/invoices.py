@@ -385,20 +385,7 @@ def save_doc(
         if clash:
             errors.append(f"{'Invoice' if kind is INVOICE else 'Credit Note'} # must be unique.")
 
-    raw_lines = changes.get("LineItems", (existing or {}).get("LineItems", []))
-    if not isinstance(raw_lines, list):
-        raw_lines = []
-    existing_ids = {line["LineItemID"] for line in (existing or {}).get("LineItems", [])}
-    totals = line_rules.compute(
-        org,
-        raw_lines,
-        lat if lat in line_rules.LINE_AMOUNT_TYPES else "Exclusive",
-        ctx.unitdp,
-        require_accounts=wanted not in ("DRAFT", "DELETED"),
-        allow_discount=doc_type in ("ACCREC", "ACCRECCREDIT"),
-        existing_ids=existing_ids,
-        side="sales" if doc_type in ("ACCREC", "ACCRECCREDIT") else "purchases",
-    )
+    totals = _price_lines(ctx, kind, changes, existing, doc_type, lat, wanted)
     errors.extend(totals.errors)
     if wanted in ("SUBMITTED", "AUTHORISED") and not totals.lines:
         errors.append(f"A {kind.noun} must have at least one line item before it can be approved.")
@@ -459,6 +446,49 @@ def save_doc(
         contact[flag] = True  # not a change that bumps UpdatedDateUTC (⚠ R26, xero-facts §5)
     publish_doc_event(ctx, kind, existing, "CREATE" if created else "UPDATE")
     return render(org, kind, existing, ctx.unitdp), []
+
+
+def _price_lines(
+    ctx: Ctx,
+    kind: Kind,
+    changes: dict[str, Any],
+    existing: dict[str, Any] | None,
+    doc_type: str | None,
+    lat: str,
+    wanted: str,
+) -> line_rules.Totals:
+    """Prices the lines sent, or re-checks the stored ones when the amount basis or the approval state
+    changes; otherwise the stored lines and totals stand untouched (as in Xero, an update without
+    LineItems leaves them alone, whatever unitdp the update carries)."""
+    stored = (existing or {}).get("LineItems", [])
+    if existing is not None and "LineItems" not in changes:
+        reprice = "LineAmountTypes" in changes or (
+            wanted in ("SUBMITTED", "AUTHORISED") and existing["Status"] not in ("SUBMITTED", "AUTHORISED")
+        )
+        if not reprice:
+            return line_rules.Totals(
+                lines=stored,
+                sub_total=to_decimal(existing["SubTotal"]) or Decimal(0),
+                total_tax=to_decimal(existing["TotalTax"]) or Decimal(0),
+                total=to_decimal(existing["Total"]) or Decimal(0),
+                total_discount=to_decimal(existing.get("TotalDiscount")) or Decimal(0),
+            )
+        raw = [{k: v for k, v in line.items() if k != "TaxAmount"} for line in stored]
+        unitdp = 4  # stored unit amounts keep the precision they were saved with
+    else:
+        raw = changes.get("LineItems", stored)
+        unitdp = ctx.unitdp
+    sales = doc_type in ("ACCREC", "ACCRECCREDIT")
+    return line_rules.compute(
+        ctx.org,
+        raw if isinstance(raw, list) else [],
+        lat if lat in line_rules.LINE_AMOUNT_TYPES else "Exclusive",
+        unitdp,
+        require_accounts=wanted not in ("DRAFT", "DELETED"),
+        allow_discount=sales,
+        existing_ids={line["LineItemID"] for line in stored},
+        side="sales" if sales else "purchases",
+    )
 
 
 def publish_doc_event(ctx: Ctx, kind: Kind, doc: dict[str, Any], event_type: str) -> None:
