@@ -207,6 +207,14 @@ class XeroSandbox:
         tenants = [tenant_id] if tenant_id else None
         return self.issue_tokens(scopes, tenants)["access_token"]
 
+    def reset_data(self) -> None:
+        """Fresh organisations (seed data only), rate windows, idempotency keys and faults; tokens,
+        connections and webhook subscriptions stay. For suites that share one sandbox across tests."""
+        self.orgs = {t.tenant_id: Organisation(t, self.clock) for t in self.tenants}
+        self.limiter = RateLimiter(self.limits, self.clock)
+        self.idempotency = IdempotencyStore(self.clock, self.lifetimes.idempotency)
+        self.faults.clear()
+
     def expire_access_tokens(self) -> None:
         """Every access token issued so far answers 401 TokenExpired from now on."""
         self.identity.expire_access_tokens()

@@ -76,3 +76,10 @@ def test_without_accept_json_the_sandbox_refuses_what_xero_would_answer_in_xml(s
     for accept in ("*/*", "application/xml"):
         r = api.get("/Contacts", headers={"Accept": accept})
         assert r.status_code == 406 and "Accept: application/json" in r.text
+
+
+def test_reset_data_restores_seed_data_and_keeps_tokens(sb, api):
+    api.contact("Before Reset")
+    sb.reset_data()
+    assert api.get("/Contacts").json()["Contacts"] == []
+    assert api.get("/Currencies").status_code == 200
