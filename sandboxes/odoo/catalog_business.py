@@ -310,6 +310,7 @@ def account_move_line(v: int) -> ModelDef:
         company_field="company_id",
         read_group="account.group_account_invoice",
         write_group="account.group_account_invoice",
+        touch_parent="move_id",
     )
 
 
@@ -549,6 +550,7 @@ def sale_order_line(v: int) -> ModelDef:
         order="order_id, sequence, id",
         read_group="sales_team.group_sale_salesman",
         write_group="sales_team.group_sale_salesman",
+        touch_parent="order_id",
     )
 
 
@@ -611,6 +613,7 @@ def purchase_order_line(v: int) -> ModelDef:
         order="order_id, sequence, id",
         read_group="purchase.group_purchase_user",
         write_group="purchase.group_purchase_user",
+        touch_parent="order_id",
     )
 
 

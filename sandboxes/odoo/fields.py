@@ -127,6 +127,9 @@ class ModelDef:
     unique: list[tuple[str, ...]] = field(default_factory=list)
     manual: bool = False
     transient: bool = False
+    # Lines whose parent has stored totals: changing a line recomputes the parent, which bumps its
+    # write_date and write_uid (odoo-facts §4). Names the many2one to the parent.
+    touch_parent: str | None = None
 
     def copy(self) -> ModelDef:
         return replace(self, fields={k: replace(v) for k, v in self.fields.items()})

@@ -419,6 +419,7 @@ class Env(ComputeMixin):
             hooks.after_create(self, ids)
         self._validate(model, ids)
         self._check_company(model, ids)
+        self._touch_parents(model, ids)
         self.check_records(model, ids, "create")
         automation.on_create(self, model, ids)
         return ids
@@ -590,6 +591,15 @@ class Env(ComputeMixin):
                 if other != rid and tuple(_key(self.txn.get(model, other).get(c)) for c in cols) == key:  # type: ignore[union-attr]
                     raise unique_violation(model, cols, key)
 
+    def _touch_parents(self, model: str, ids: list[int]) -> None:
+        m2o = self.mdef(model).touch_parent
+        if not m2o:
+            return
+        parent_model = self.mdef(model).fields[m2o].comodel
+        for pid in {self.value(model, i, m2o) for i in ids} - {False}:
+            if self.txn.exists(parent_model, pid):  # type: ignore[arg-type]
+                self._write(parent_model, [pid], {})  # type: ignore[arg-type]
+
     def _check_company(self, model: str, ids: list[int]) -> None:
         """``_check_company``: related records flagged check_company must share the record's company."""
         mdef = self.mdef(model)
@@ -657,6 +667,7 @@ class Env(ComputeMixin):
             hooks.after_write(self, ids, vals)
         self._validate(model, ids)
         self._check_company(model, ids)
+        self._touch_parents(model, ids)
         self.check_records(model, ids, "write")
         automation.after_write(self, token)
         return True
@@ -707,6 +718,7 @@ class Env(ComputeMixin):
         if hooks.before_unlink:
             hooks.before_unlink(self, ids)
         automation.on_unlink(self, model, ids)  # before the delete (§2.2)
+        self._touch_parents(model, ids)
         for rid in ids:
             self._delete(model, rid)
         return True

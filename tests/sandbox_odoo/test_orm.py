@@ -322,3 +322,24 @@ def test_attachment_datas_is_base64_with_size_and_mimetype(admin_xml):
     assert (row["file_size"], row["mimetype"], row["datas"]) == (5, "text/plain", "aGVsbG8=")
     with pytest.raises(xmlrpc.client.Fault):
         admin_xml("ir.attachment", "create", {"name": "bad.bin", "datas": "***not base64***"})
+
+
+def test_contacts_require_a_name_but_addresses_do_not(admin_xml):
+    with pytest.raises(xmlrpc.client.Fault) as err:
+        admin_xml("res.partner", "create", {"email": "noname@x"})
+    assert "Contacts require a name" in err.value.faultString
+    parent = admin_xml("res.partner", "create", {"name": "HQ", "is_company": True})
+    assert admin_xml("res.partner", "create", {"type": "invoice", "parent_id": parent})
+
+
+def test_editing_an_order_line_bumps_the_order_write_date(sb):
+    with sb.transaction("admin") as env:
+        order = env.create(
+            "sale.order", [{"partner_id": 3, "order_line": [(0, 0, {"name": "x", "price_unit": 1})]}]
+        )[0]
+    line = sb.env().read("sale.order", order, ["order_line"])[0]["order_line"][0]
+    before = sb.env().read("sale.order", order, ["write_date", "write_uid"], load=None)[0]
+    sb.env("bridge").write("sale.order.line", line, {"price_unit": 2})
+    after = sb.env().read("sale.order", order, ["write_date", "write_uid", "amount_total"], load=None)[0]
+    assert after["write_date"] > before["write_date"] and after["write_uid"] == sb.bridge_uid
+    assert after["amount_total"] == 2.0

@@ -49,6 +49,16 @@ def _rate_check(env: Any, ids: list[int], vals: dict | None = None) -> None:
 register("res.currency.rate", after_create=_rate_check, after_write=_rate_check)
 
 
+def _partner_name_check(env: Any, ids: list[int], vals: dict | None = None) -> None:
+    # res_partner check_name: CHECK((type='contact' AND name IS NOT NULL) or (type!='contact'))
+    for rid in ids:
+        if env.value("res.partner", rid, "type") == "contact" and not env.value("res.partner", rid, "name"):
+            raise ValidationError("Contacts require a name")
+
+
+register("res.partner", after_create=_partner_name_check, after_write=_partner_name_check)
+
+
 def _imd_check(env: Any, ids: list[int], vals: dict | None = None) -> None:
     for rid in ids:
         name = env.value("ir.model.data", rid, "name")
