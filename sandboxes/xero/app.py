@@ -204,13 +204,6 @@ def _wants_json(path: str) -> bool:
 def _within_slot(sb: XeroSandbox, tok: Any, tenant_id: str, path: str, spec_path: str) -> Response:
     if getattr(g, "latency", 0):
         time.sleep(g.latency)
-    if not _wants_json(path):
-        return Response(
-            "Xero answers this request in XML because its Accept header does not ask for application/json; "
-            "the Xero sandbox serves JSON only. Send Accept: application/json.",
-            status=406,
-            mimetype="text/plain",
-        )
     route, params, known = sb.router.match(request.method, path)
     if route is None:
         if sb.validator is not None and sb.validator.has_operation(request.method, spec_path):
@@ -223,6 +216,13 @@ def _within_slot(sb: XeroSandbox, tok: Any, tenant_id: str, path: str, spec_path
         if known:
             return Response("Method Not Allowed", status=405, mimetype="text/plain")
         return not_found()
+    if not _wants_json(path):
+        return Response(
+            "Xero answers this request in XML because its Accept header does not ask for application/json; "
+            "the Xero sandbox serves JSON only. Send Accept: application/json.",
+            status=406,
+            mimetype="text/plain",
+        )
     if not scopes.allowed(route.family, request.method, tok.grant.scopes):
         return forbidden("AuthorizationUnsuccessful")
 
