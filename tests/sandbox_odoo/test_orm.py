@@ -195,7 +195,9 @@ def test_a_failing_call_commits_nothing(admin_xml):
     assert admin_xml("res.partner", "search", [("name", "=", "Kept?")]) == []
 
 
-def test_x2many_commands(admin_xml):
+@pytest.fixture
+def tagged(admin_xml):
+    """A partner with tags t1, t2 (many2many) and two children (one2many); t3 unused."""
     t1, t2, t3 = (admin_xml("res.partner.category", "create", {"name": n}) for n in ("t1", "t2", "t3"))
     pid = admin_xml(
         "res.partner",
@@ -206,29 +208,68 @@ def test_x2many_commands(admin_xml):
             "child_ids": [(0, 0, {"name": "c1"}), (0, 0, {"name": "c2"})],
         },
     )
+    children = sorted(admin_xml("res.partner", "read", [pid], ["child_ids"])[0]["child_ids"])
+    return pid, (t1, t2, t3), children
 
-    def state():
-        row = admin_xml("res.partner", "read", [pid], ["category_id", "child_ids"])[0]
-        return sorted(row["category_id"]), sorted(row["child_ids"])
 
-    tags, children = state()
-    assert tags == [t1, t2] and len(children) == 2
-    c1, c2 = children
-    admin_xml(
-        "res.partner",
-        "write",
-        [pid],
-        {"category_id": [(3, t1), (4, t3)], "child_ids": [(1, c1, {"name": "c1b"}), (2, c2)]},
-    )
-    tags, children = state()
-    assert tags == [t2, t3] and children == [c1]
+def _rel(admin_xml, pid, field):
+    return sorted(admin_xml("res.partner", "read", [pid], [field])[0][field])
+
+
+def test_x2many_create_and_replace_on_create(admin_xml, tagged):
+    pid, (t1, t2, _), children = tagged
+    assert _rel(admin_xml, pid, "category_id") == [t1, t2]
+    assert [r["name"] for r in admin_xml("res.partner", "read", children, ["name"])] == ["c1", "c2"]
+
+
+def test_x2many_update_command_1(admin_xml, tagged):
+    pid, _, (c1, _) = tagged
+    admin_xml("res.partner", "write", [pid], {"child_ids": [(1, c1, {"name": "c1b"})]})
     assert admin_xml("res.partner", "read", [c1], ["name"])[0]["name"] == "c1b"
+
+
+def test_x2many_delete_command_2_deletes_the_record(admin_xml, tagged):
+    pid, _, (c1, c2) = tagged
+    admin_xml("res.partner", "write", [pid], {"child_ids": [(2, c2)]})
+    assert _rel(admin_xml, pid, "child_ids") == [c1]
     assert admin_xml("res.partner", "search", [("id", "=", c2)], context={"active_test": False}) == []
-    admin_xml("res.partner", "write", [pid], {"category_id": [(5,)], "child_ids": [(3, c1)]})
-    assert state() == ([], [])
+
+
+def test_x2many_unlink_command_3_keeps_the_record(admin_xml, tagged):
+    pid, (t1, t2, _), (c1, c2) = tagged
+    admin_xml("res.partner", "write", [pid], {"category_id": [(3, t1)], "child_ids": [(3, c1)]})
+    assert _rel(admin_xml, pid, "category_id") == [t2] and _rel(admin_xml, pid, "child_ids") == [c2]
     assert admin_xml("res.partner", "read", [c1], ["parent_id"])[0]["parent_id"] is False
-    admin_xml("res.partner", "write", [pid], {"category_id": [t3], "child_ids": [(4, c1)]})
-    assert state() == ([t3], [c1])
+    assert admin_xml("res.partner.category", "search", [("id", "=", t1)]) == [t1]
+
+
+def test_x2many_link_command_4(admin_xml, tagged):
+    pid, (t1, t2, t3), _ = tagged
+    orphan = admin_xml("res.partner", "create", {"name": "orphan"})
+    admin_xml("res.partner", "write", [pid], {"category_id": [(4, t3)], "child_ids": [(4, orphan)]})
+    assert _rel(admin_xml, pid, "category_id") == [t1, t2, t3]
+    assert orphan in _rel(admin_xml, pid, "child_ids")
+
+
+def test_x2many_clear_command_5(admin_xml, tagged):
+    pid, _, _ = tagged
+    admin_xml("res.partner", "write", [pid], {"category_id": [(5,)], "child_ids": [(5,)]})
+    assert _rel(admin_xml, pid, "category_id") == [] and _rel(admin_xml, pid, "child_ids") == []
+
+
+def test_x2many_set_command_6_and_plain_id_list(admin_xml, tagged):
+    pid, (_, _, t3), _ = tagged
+    admin_xml("res.partner", "write", [pid], {"category_id": [(6, 0, [t3])]})
+    assert _rel(admin_xml, pid, "category_id") == [t3]
+    admin_xml("res.partner", "write", [pid], {"category_id": [(5,)]})
+    admin_xml("res.partner", "write", [pid], {"category_id": [t3]})
+    assert _rel(admin_xml, pid, "category_id") == [t3]
+
+
+def test_x2many_link_to_a_missing_record_is_refused(admin_xml, tagged):
+    pid, _, _ = tagged
+    with pytest.raises(xmlrpc.client.Fault):
+        admin_xml("res.partner", "write", [pid], {"category_id": [(4, 99999)]})
 
 
 def test_invalid_x2many_command_is_refused(admin_xml):
