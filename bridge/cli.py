@@ -53,10 +53,13 @@ def web(host: str, port: int) -> None:
 )
 def worker(translators: str | None) -> None:
     """Consume events and apply them to the other system."""
+    from bridge.services import build_services
     from consumers.worker import Worker
 
     runtime = runtime_or_exit()
-    consumer = Worker(runtime, load_registry(translators))
+    consumer = Worker(
+        runtime, load_registry(translators), services=build_services(runtime.settings, runtime.db)
+    )
     signal.signal(signal.SIGTERM, lambda *_: consumer.stop())
     try:
         consumer.run()
@@ -80,7 +83,11 @@ def run(host: str, port: int, translators: str | None) -> None:
     runtime = runtime_or_exit()
     server = make_server(host, port, create_app(runtime=runtime), threaded=True)
     threading.Thread(target=server.serve_forever, name="web", daemon=True).start()
-    consumer = Worker(runtime, load_registry(translators))
+    from bridge.services import build_services
+
+    consumer = Worker(
+        runtime, load_registry(translators), services=build_services(runtime.settings, runtime.db)
+    )
     settings = runtime.settings
     click.echo(f"bridge listening on http://{host}:{server.port}")
     click.echo(f"  Xero webhooks: http://{host}:{server.port}/webhooks/xero")

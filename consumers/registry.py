@@ -27,5 +27,7 @@ class Registry:
 
 
 def default_registry() -> Registry:
-    """The translators the bridge ships. Entities arrive with their own issues (contacts first)."""
-    return Registry()
+    """The translators the bridge ships, one module per entity."""
+    from consumers.contacts import ContactExporter, ContactImporter
+
+    return Registry([ContactImporter(), ContactExporter()])

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     DateTime,
     Float,
     Index,
@@ -212,3 +213,16 @@ class ParkedEvent(Base):
     routing_key: Mapped[str] = mapped_column(String(255))
     body: Mapped[dict] = mapped_column(JSON)
     parked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class EntitySetting(Base):
+    """Per connection and entity: which way changes flow, what may be created or updated, who wins."""
+
+    __tablename__ = "entity_settings"
+    connection_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    entity: Mapped[str] = mapped_column(String(64), primary_key=True)
+    direction: Mapped[str] = mapped_column(String(16), default="both")  # both | import | export | off
+    mode: Mapped[str] = mapped_column(String(32), default="create-and-update")  # | create | update
+    conflict_policy: Mapped[str] = mapped_column(String(16), default="newest-wins")  # | xero-wins | odoo-wins
+    overwrite_on_match: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

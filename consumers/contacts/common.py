@@ -1,0 +1,97 @@
+"""What both contact translators share: the connection and its settings, lookups, conflicts."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, replace
+from datetime import UTC, datetime
+
+from bridge.errors import PermanentError
+from bridge.events import Event, parse_odoo_datetime
+from bridge.store import bindings, connections, entity_settings, mismatches
+from bridge.store.entity_settings import EntityPolicy
+from bridge.store.models import Binding
+from consumers.base import Context
+from consumers.contacts.canonical import Contact
+
+ENTITY = "contact"
+
+
+@dataclass
+class Scope:
+    connection_id: str
+    tenant_id: str
+    company_id: int
+    policy: EntityPolicy
+    binding: Binding | None
+
+
+def scope_of(ctx: Context, event: Event, *, xero_id: str | None = None, odoo_id: int | None = None) -> Scope:
+    if not event.connection:
+        raise PermanentError("the event names no connection: map the Xero organisation to an Odoo company")
+    with ctx.db.session() as session:
+        connection = connections.get(session, event.connection)
+        if connection is None:
+            raise PermanentError(f"no connection {event.connection}")
+        policy = entity_settings.get(session, connection.id, ENTITY)
+        binding = None
+        if xero_id is not None:
+            binding = bindings.by_xero(session, connection.id, ENTITY, xero_id)
+        if binding is None and odoo_id is not None:
+            binding = bindings.by_odoo(session, connection.id, ENTITY, odoo_id)
+        return Scope(connection.id, connection.xero_tenant_id, connection.odoo_company_id, policy, binding)
+
+
+def xero_updated(contact: dict) -> datetime | None:
+    """UpdatedDateUTC is MS-JSON `/Date(1746349964107+0000)/` (xero-facts §5)."""
+    text = str(contact.get("UpdatedDateUTC") or "")
+    if text.startswith("/Date("):
+        millis = int(text[6:].split("+")[0].split("-")[0].rstrip(")/"))
+        return datetime.fromtimestamp(millis / 1000, UTC)
+    try:
+        value = datetime.fromisoformat(text.rstrip("Z"))
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+    except ValueError:
+        return None
+
+
+def xero_wins(policy: EntityPolicy, xero_time: datetime | None, odoo_write_date: str | None) -> bool:
+    """Who wins when both sides changed since the last sync (the entity's conflict policy)."""
+    if policy.conflict_policy == "xero-wins":
+        return True
+    if policy.conflict_policy == "odoo-wins":
+        return False
+    odoo_time = parse_odoo_datetime(odoo_write_date)
+    if xero_time is None or odoo_time is None:
+        return xero_time is not None
+    return xero_time >= odoo_time
+
+
+def log_conflict(
+    ctx: Context, event: Event, winner: str, kept: Contact, overwritten: Contact, note: str
+) -> None:
+    """Keep the losing side's values where an operator can review them (a resolved conflict)."""
+    with ctx.db.session() as session:
+        mismatches.record(
+            session,
+            event=event.to_dict() | {"dedupe_key": f"conflict|{event.dedupe_key}"},
+            kind="conflict",
+            note=note,
+            details={"winner": winner, "kept": asdict(kept), "overwritten": asdict(overwritten)},
+            source=event.source,
+            source_model=event.source_model,
+            entity=ENTITY,
+            target=event.target,
+            attempts=1,
+            record_name=kept.name,
+            status="resolved",
+        )
+
+
+def comparable(contact: Contact, has_mobile: bool) -> Contact:
+    """Odoo 19 has no mobile field: leave mobile out of every comparison there (odoo-facts §3.6)."""
+    return contact if has_mobile else replace(contact, mobile=None)
+
+
+def describe(candidates: list[tuple[object, str]]) -> str:
+    return ", ".join(f"#{ident} {json.dumps(name)}" for ident, name in candidates)

@@ -1,0 +1,70 @@
+"""Odoo-side lookups a contact translator needs, cached for one event: countries, tags, candidates."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from bridge.odoo.client import OdooClient
+from consumers.contacts.canonical import PARTNER_FIELDS, Contact, from_odoo, name_key
+
+
+class OdooLookups:
+    def __init__(self, odoo: OdooClient):
+        self.odoo = odoo
+
+    def partner_fields(self) -> list[str]:
+        return [
+            f for f in PARTNER_FIELDS if f in set(self.odoo.adapter.partner_fields()) | {"child_ids", "type"}
+        ]
+
+    @cached_property
+    def _countries(self) -> list[dict]:
+        return self.odoo.search_read("res.country", [], ["code", "name"])
+
+    def country_code(self, text: str | None) -> str | None:
+        """Xero's Country is free text: an ISO code or a name."""
+        if not text:
+            return None
+        key = name_key(text)
+        for country in self._countries:
+            if name_key(country["code"]) == key or name_key(country["name"]) == key:
+                return country["code"].upper()
+        return text.upper() if len(text) == 2 else None
+
+    def country_id(self, code: str | None) -> int | None:
+        return next((c["id"] for c in self._countries if code and c["code"].upper() == code), None)
+
+    @cached_property
+    def _tags(self) -> dict[int, str]:
+        rows = self.odoo.with_archived().search_read("res.partner.category", [], ["name"])
+        return {row["id"]: row["name"] for row in rows}
+
+    def tag_ids(self, names: tuple[str, ...], create: bool = False) -> list[int]:
+        by_key = {name_key(name): tag_id for tag_id, name in self._tags.items()}
+        ids = []
+        for key in names:
+            tag_id = by_key.get(key)
+            if tag_id is None and create:
+                (tag_id,) = self.odoo.create("res.partner.category", [{"name": key.title()}])
+                self._tags[tag_id] = key
+                by_key[key] = tag_id
+            if tag_id is not None:
+                ids.append(tag_id)
+        return ids
+
+    def canonical(self, partner: dict) -> Contact:
+        children = []
+        if partner.get("child_ids"):
+            children = self.odoo.read(
+                "res.partner", partner["child_ids"], ["name", "email", "type", "is_company"]
+            )
+        codes = {c["id"]: c["code"].upper() for c in self._countries}
+        return from_odoo(partner, children, self._tags, codes)
+
+    def candidates(self, company_id: int, name: str, email: str | None) -> list[dict]:
+        """Top-level partners (this company's or shared, archived too) with the same email or name."""
+        match = [("name", "=ilike", name)]
+        if email:
+            match = ["|", ("email", "=ilike", email), *match]
+        domain = [("parent_id", "=", False), ("company_id", "in", [company_id, False]), *match]
+        return self.odoo.with_archived().search_read("res.partner", domain, ["name", "email"])
