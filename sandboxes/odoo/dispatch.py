@@ -95,6 +95,38 @@ ORM_METHODS: dict[str, tuple[bool, Callable[..., Any]]] = {
 }
 
 
+def _check_access_rights(env: Any, model: str, operation: str, raise_exception: bool = True) -> bool:
+    try:
+        env.check_access(model, operation)
+    except AccessError:
+        if raise_exception:
+            raise
+        return False
+    return True
+
+
+def _has_access(env: Any, model: str, ids: list[int], operation: str) -> bool:
+    try:
+        _check_access(env, model, ids, operation)
+    except AccessError:
+        return False
+    return True
+
+
+def _check_access(env: Any, model: str, ids: list[int], operation: str) -> None:
+    env.check_access(model, operation)
+    env.check_records(model, [i for i in ids if env.txn.exists(model, i)], operation)
+
+
+# Access probes (how a setup command can check its rights). Availability per version is from memory,
+# not from the fact sheet: 18 added has_access/check_access and deprecated check_access_rights.
+VERSIONED_METHODS: dict[str, tuple[bool, Callable[..., Any], tuple[int, ...]]] = {
+    "check_access_rights": (True, _check_access_rights, (16, 17, 18)),
+    "has_access": (False, _has_access, (18, 19)),
+    "check_access": (False, _check_access, (18, 19)),
+}
+
+
 def resolve(env: Any, model: str, method: str) -> tuple[bool, Callable[..., Any]]:
     """(api_model, bound function taking (env, [ids,] *args)); AccessError for private names."""
     if method.startswith("_"):
@@ -104,6 +136,9 @@ def resolve(env: Any, model: str, method: str) -> tuple[bool, Callable[..., Any]
         return True, lambda e, *a, **k: _search_16(e, model, *a, **k)
     if method in ORM_METHODS:
         api_model, fn = ORM_METHODS[method]
+        return api_model, _bind_model(fn, model)
+    if method in VERSIONED_METHODS and env.db.version in VERSIONED_METHODS[method][2]:
+        api_model, fn, _ = VERSIONED_METHODS[method]
         return api_model, _bind_model(fn, model)
     m = business.hooks_for(model).methods.get(method)
     if m is None:

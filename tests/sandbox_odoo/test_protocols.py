@@ -307,3 +307,20 @@ def test_legacy_xmlrpc_endpoint_uses_string_fault_codes(sb):
     with pytest.raises(xmlrpc.client.Fault) as err:
         obj.execute_kw(sb.db_name, sb.uid, "bad", "res.partner", "search", [[]], {})
     assert err.value.faultCode == "AccessDenied"
+
+
+def test_rights_probe_check_access_rights_until_18(make_sandbox, version):
+    sb = make_sandbox(version)
+    demo = XmlRpc(sb, "demo", "demo")
+    if version <= 18:
+        assert demo("ir.model.data", "check_access_rights", "read", raise_exception=False) is False
+        assert demo("res.partner", "check_access_rights", "write", raise_exception=False) is True
+    else:
+        with pytest.raises(xmlrpc.client.Fault):
+            demo("ir.model.data", "check_access_rights", "read", raise_exception=False)
+    if version >= 18:
+        assert demo("ir.model.data", "has_access", [], "read") is False
+        assert (
+            XmlRpc(sb, sb.bridge_login, sb.bridge_password)("ir.model.data", "has_access", [], "write")
+            is True
+        )
