@@ -363,14 +363,7 @@ class Env(ComputeMixin):
             names = [f for f in fields if f != "id"]
         else:
             names = [n for n, f in allf.items() if n != "id" and (not f.groups or self.has_group(f.groups))]
-        for fname in names:
-            f = allf[fname]
-            if f.groups and not self.su and not self.has_group(f.groups):
-                raise AccessError(
-                    "The requested operation can not be completed due to security restrictions.\n\n"
-                    f"Document type: {self.mdef(model).description} ({model})\nOperation: read\n"
-                    f"User: {self.uid}\nFields:\n- {fname} (allowed for groups '{f.groups}')"
-                )
+        self._check_field_groups(model, names, "read")
         out = []
         for rid in ids:
             rec: dict[str, Any] = {"id": rid}
@@ -424,11 +417,22 @@ class Env(ComputeMixin):
         automation.on_create(self, model, ids)
         return ids
 
+    def _check_field_groups(self, model: str, fnames: Any, operation: str) -> None:
+        for fname in fnames:
+            f = self.field(model, fname)
+            if f is not None and f.groups and not self.su and not self.has_group(f.groups):
+                raise AccessError(
+                    "The requested operation can not be completed due to security restrictions.\n\n"
+                    f"Document type: {self.mdef(model).description} ({model})\nOperation: {operation}\n"
+                    f"User: {self.uid}\nFields:\n- {fname} (allowed for groups '{f.groups}')"
+                )
+
     def _create_one(self, mdef: ModelDef, vals: dict) -> int:
         model = mdef.name
         for fname in vals:
             if self.field(model, fname) is None:
                 raise ValueError(f"Invalid field {fname!r} on model {model!r}")
+        self._check_field_groups(model, vals, "create")
         # _inherits: values of the parent's fields create the parent record first
         for parent, m2o in mdef.inherits.items():
             pvals = {k: vals.pop(k) for k in list(vals) if k not in mdef.fields and self.field(parent, k)}
@@ -658,6 +662,7 @@ class Env(ComputeMixin):
         for fname in vals:
             if self.field(model, fname) is None:
                 raise ValueError(f"Invalid field {fname!r} on model {model!r}")
+        self._check_field_groups(model, vals, "write")
         hooks = business.hooks_for(model)
         if hooks.before_write:
             hooks.before_write(self, ids, vals)

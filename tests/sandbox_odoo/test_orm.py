@@ -384,3 +384,17 @@ def test_editing_an_order_line_bumps_the_order_write_date(sb):
     after = sb.env().read("sale.order", order, ["write_date", "write_uid", "amount_total"], load=None)[0]
     assert after["write_date"] > before["write_date"] and after["write_uid"] == sb.bridge_uid
     assert after["amount_total"] == 2.0
+
+
+def test_group_restricted_field_is_refused_to_other_users(sb, admin_xml):
+    demo = XmlRpc(sb, "demo", "demo")
+    pid = admin_xml("res.partner", "create", {"name": "Credit", "credit_limit": 500})
+    assert "credit_limit" not in demo("res.partner", "read", [pid])[0]
+    for call in (
+        lambda: demo("res.partner", "read", [pid], ["credit_limit"]),
+        lambda: demo("res.partner", "write", [pid], {"credit_limit": 1}),
+    ):
+        with pytest.raises(xmlrpc.client.Fault) as err:
+            call()
+        assert err.value.faultCode == 4
+    assert admin_xml("res.partner", "read", [pid], ["credit_limit"])[0]["credit_limit"] == 500
