@@ -16,6 +16,7 @@ from typing import Any
 
 from flask import Response
 
+from . import tokens
 from .clock import Clock
 from .errors import json_response, oauth_error
 from .formats import iso_utc
@@ -61,6 +62,7 @@ class AuthCode:
     expires_at: float
     code_challenge: str | None = None
     code_challenge_method: str | None = None
+    nonce: str | None = None
     used: bool = False
 
 
@@ -97,6 +99,7 @@ class IdentityService:
     custom_connection_scopes: frozenset[str] = DEFAULT_CUSTOM_SCOPES
     user_id: str = SANDBOX_USER_ID
     granular_only: bool = True
+    issuer: str = "https://identity.xero.com"  # the sandbox sets its own URL on start
 
     def __post_init__(self) -> None:
         self._lock = threading.RLock()
@@ -168,6 +171,7 @@ class IdentityService:
         tenant_ids: list[str],
         challenge: str | None,
         method: str | None,
+        nonce: str | None = None,
     ) -> str:
         code = secrets.token_urlsafe(32)
         with self._lock:
@@ -180,12 +184,34 @@ class IdentityService:
                 self.clock() + self.lifetimes.auth_code,
                 challenge,
                 method,
+                nonce,
             )
         return code
 
-    def _token_response(self, grant: Grant) -> dict[str, Any]:
-        now = self.clock()
-        access = AccessToken(secrets.token_urlsafe(48), grant, now + self.lifetimes.access_token)
+    def _token_response(self, grant: Grant, nonce: str | None = None) -> dict[str, Any]:
+        now = int(self.clock())
+        expires = now + int(self.lifetimes.access_token)
+        claims: dict[str, Any] = {
+            "nbf": now,
+            "exp": expires,
+            "iss": self.issuer,
+            "aud": f"{self.issuer}/resources",
+            "client_id": grant.client_id,
+            "auth_time": now,
+            "jti": uuid.uuid4().hex,
+            "authentication_event_id": grant.auth_event_id,
+            "scope": sorted(grant.scopes),
+        }
+        if grant.user_id is not None:
+            claims.update(
+                {
+                    "sub": grant.user_id.replace("-", ""),
+                    "xero_userid": grant.user_id,
+                    "global_session_id": grant.auth_event_id.replace("-", ""),
+                    "amr": ["pwd"],
+                }
+            )
+        access = AccessToken(tokens.encode(claims), grant, float(expires))
         self.access_tokens[access.token] = access
         body: dict[str, Any] = {
             "access_token": access.token,
@@ -193,11 +219,38 @@ class IdentityService:
             "token_type": "Bearer",
             "scope": " ".join(sorted(grant.scopes)),
         }
+        if "openid" in grant.scopes and grant.user_id is not None:
+            body["id_token"] = tokens.encode(self._id_claims(grant, now, access.token, nonce))
         if "offline_access" in grant.scopes and grant.user_id is not None:
             refresh = RefreshToken(secrets.token_urlsafe(48), grant, now)
             self.refresh_tokens[refresh.token] = refresh
             body["refresh_token"] = refresh.token
         return body
+
+    def _id_claims(self, grant: Grant, now: int, access_token: str, nonce: str | None) -> dict[str, Any]:
+        """id_token claims as Xero issues them (openid; email/profile add the user's details)."""
+        claims: dict[str, Any] = {
+            "nbf": now,
+            "iat": now,
+            "exp": now + int(self.lifetimes.auth_code),
+            "iss": self.issuer,
+            "aud": grant.client_id,
+            "sub": (grant.user_id or "").replace("-", ""),
+            "auth_time": now,
+            "xero_userid": grant.user_id,
+            "global_session_id": grant.auth_event_id.replace("-", ""),
+            "at_hash": tokens.at_hash(access_token),
+            "sid": grant.auth_event_id.replace("-", ""),
+        }
+        if "email" in grant.scopes:
+            claims.update(
+                {"email": "sandbox.user@example.com", "preferred_username": "sandbox.user@example.com"}
+            )
+        if "profile" in grant.scopes:
+            claims.update({"given_name": "Sandbox", "family_name": "User"})
+        if nonce:
+            claims["nonce"] = nonce
+        return claims
 
     # -- token endpoint ----------------------------------------------------------------------------
     def token(self, form: dict[str, str], auth_header: str | None) -> Response:
@@ -236,7 +289,7 @@ class IdentityService:
                 return oauth_error("invalid_grant", "code_verifier does not match")
         code.used = True
         grant = self._consent(code.scopes, code.tenant_ids)
-        return json_response(self._token_response(grant))
+        return json_response(self._token_response(grant, code.nonce))
 
     def _refresh(self, token: str) -> Response:
         """Rotation with a grace period (xero-facts §7): a reused token within the grace period returns

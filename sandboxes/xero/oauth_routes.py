@@ -9,6 +9,8 @@ from urllib.parse import urlencode, urlparse
 
 from flask import Blueprint, Response, redirect, request
 
+from . import tokens
+from .errors import json_response
 from .identity import IdentityService, scope_set
 from .settings import known_scopes
 
@@ -43,6 +45,7 @@ def identity_blueprint(service: IdentityService, auto_approve: bool) -> Blueprin
             "scopes": scopes,
             "challenge": args.get("code_challenge"),
             "method": args.get("code_challenge_method"),
+            "nonce": args.get("nonce"),
         }
 
     @bp.get("/identity/connect/authorize")
@@ -52,7 +55,12 @@ def identity_blueprint(service: IdentityService, auto_approve: bool) -> Blueprin
             return error
         if auto_approve:
             code = service.create_code(
-                req["redirect_uri"], req["scopes"], list(service.tenants), req["challenge"], req["method"]
+                req["redirect_uri"],
+                req["scopes"],
+                list(service.tenants),
+                req["challenge"],
+                req["method"],
+                req["nonce"],
             )
             return _redirect_with(req["redirect_uri"], {"code": code, "state": req["state"]})
         boxes = "".join(
@@ -84,9 +92,33 @@ def identity_blueprint(service: IdentityService, auto_approve: bool) -> Blueprin
         if not tenants:
             return _redirect_with(req["redirect_uri"], {"error": "access_denied", "state": req["state"]})
         code = service.create_code(
-            req["redirect_uri"], req["scopes"], tenants, req["challenge"], req["method"]
+            req["redirect_uri"], req["scopes"], tenants, req["challenge"], req["method"], req["nonce"]
         )
         return _redirect_with(req["redirect_uri"], {"code": code, "state": req["state"]})
+
+    @bp.get("/identity/.well-known/openid-configuration")
+    def discovery() -> Response:
+        base = request.host_url.rstrip("/") + "/identity"
+        return json_response(
+            {
+                "issuer": service.issuer,
+                "jwks_uri": base + "/.well-known/openid-configuration/jwks",
+                "authorization_endpoint": base + "/connect/authorize",
+                "token_endpoint": base + "/connect/token",
+                "revocation_endpoint": base + "/connect/revocation",
+                "scopes_supported": sorted(known_scopes(service.granular_only)),
+                "response_types_supported": ["code"],
+                "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials"],
+                "subject_types_supported": ["public"],
+                "id_token_signing_alg_values_supported": ["RS256"],
+                "code_challenge_methods_supported": ["plain", "S256"],
+                "token_endpoint_auth_methods_supported": ["client_secret_basic"],
+            }
+        )
+
+    @bp.get("/identity/.well-known/openid-configuration/jwks")
+    def jwks() -> Response:
+        return json_response(tokens.jwks())
 
     @bp.post("/identity/connect/token")
     @bp.post("/connect/token")

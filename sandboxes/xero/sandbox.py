@@ -133,6 +133,7 @@ class XeroSandbox:
             log.warning("xero sandbox: %s", self.validation_note)
         self._server = make_server(host, port, create_app(self), threaded=True)
         self.url = f"http://{host}:{self._server.server_port}"
+        self.identity.issuer = self.url + "/identity"
         self._thread = threading.Thread(
             target=self._server.serve_forever, args=(0.05,), name="xero-sandbox-http", daemon=True
         )

@@ -367,3 +367,42 @@ def test_authlib_client_completes_code_flow_and_refresh(make_sandbox, monkeypatc
     refreshed = client.refresh_token(sb.token_url, refresh_token=token["refresh_token"])
     assert refreshed["refresh_token"] != token["refresh_token"]
     assert len(_connections(sb, refreshed["access_token"]).json()) == 2
+
+
+def _jwt_claims(sb, token):
+    import json as jsonlib
+
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+    def unb64(part):
+        return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+
+    config = requests.get(sb.url + "/identity/.well-known/openid-configuration", timeout=5).json()
+    [key] = requests.get(config["jwks_uri"], timeout=5).json()["keys"]
+    public = rsa.RSAPublicNumbers(
+        int.from_bytes(unb64(key["e"]), "big"), int.from_bytes(unb64(key["n"]), "big")
+    )
+    head, body, sig = token.split(".")
+    public.public_key().verify(unb64(sig), f"{head}.{body}".encode(), padding.PKCS1v15(), hashes.SHA256())
+    return jsonlib.loads(unb64(body)), config
+
+
+def test_access_token_is_a_signed_jwt_naming_the_auth_event(make_sandbox):
+    sb = make_sandbox(auto_approve=True)
+    body = _exchange(sb, _code(sb)["code"][0]).json()
+    claims, config = _jwt_claims(sb, body["access_token"])
+    assert claims["iss"] == config["issuer"] and claims["exp"] - claims["nbf"] == 1800
+    assert set(claims["scope"]) == set(FULL_SCOPES.split())
+    events = {c["authEventId"] for c in _connections(sb, body["access_token"]).json()}
+    assert events == {claims["authentication_event_id"]}
+
+
+def test_id_token_carries_nonce_and_at_hash(make_sandbox):
+    sb = make_sandbox(auto_approve=True)
+    body = _exchange(sb, _code(sb, nonce="n-123")["code"][0]).json()
+    claims, _ = _jwt_claims(sb, body["id_token"])
+    digest = hashlib.sha256(body["access_token"].encode()).digest()[:16]
+    assert claims["nonce"] == "n-123" and claims["aud"] == sb.credentials.client_id
+    assert claims["at_hash"] == base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+    assert claims["email"] and claims["xero_userid"]
