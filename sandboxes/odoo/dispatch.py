@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from . import business
+from .load import load as load_records
 from .errors import AccessError, HttpError
 
 
@@ -81,6 +82,10 @@ def _exists(env: Any, model: str, ids: list[int]) -> list[int]:
     return [i for i in ids if env.txn.exists(model, i) and env.visible(model, i)]
 
 
+def _load(env: Any, model: str, fields: list[str], data: list[list[str]]) -> dict:
+    return load_records(env, model, fields, data)
+
+
 # name -> (api_model, function(env, model, [ids,] *args, **kwargs))
 ORM_METHODS: dict[str, tuple[bool, Callable[..., Any]]] = {
     "search": (True, _search),
@@ -92,6 +97,7 @@ ORM_METHODS: dict[str, tuple[bool, Callable[..., Any]]] = {
     "write": (False, _write),
     "unlink": (False, _unlink),
     "exists": (False, _exists),
+    "load": (True, _load),
 }
 
 

@@ -352,3 +352,27 @@ def test_records_of_another_company_are_incompatible(sb, admin_xml):
         {"move_type": "out_invoice", "partner_id": 3, "invoice_line_ids": [(0, 0, line)]},
         context=ctx,
     )
+
+
+def test_duplicate_vendor_reference_is_refused_on_post(admin_xml):
+    def bill():
+        move = admin_xml(
+            "account.move",
+            "create",
+            {
+                "move_type": "in_invoice",
+                "partner_id": 3,
+                "ref": "BILL-7",
+                "invoice_date": "2026-11-01",
+                "invoice_line_ids": [(0, 0, {"name": "x", "price_unit": 1})],
+            },
+        )
+        return move
+
+    admin_xml("account.move", "action_post", [bill()])
+    second = bill()  # a draft duplicate is allowed
+    with pytest.raises(xmlrpc.client.Fault) as err:
+        admin_xml("account.move", "action_post", [second])
+    assert err.value.faultCode == 2 and "Duplicated vendor reference" in err.value.faultString
+    admin_xml("account.move", "write", [second], {"invoice_date": "2026-11-02"})
+    assert admin_xml("account.move", "action_post", [second]) is False

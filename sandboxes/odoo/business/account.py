@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ..errors import UserError
+from ..errors import UserError, ValidationError
 from .registry import INVOICE_TYPES, SALE_TYPES, method, register
 
 
@@ -171,11 +171,47 @@ def _check_balanced(env: Any, move_id: int) -> None:
         )
 
 
+def _check_duplicate_supplier_reference(env: Any, mid: int) -> None:
+    """Posted vendor bills/refunds: same ref, vendor, type, company and bill date → ValidationError."""
+    su = env.sudo()
+    mtype = su.value("account.move", mid, "move_type")
+    ref = su.value("account.move", mid, "ref")
+    if (
+        mtype not in ("in_invoice", "in_refund")
+        or not ref
+        or su.value("account.move", mid, "state") != "posted"
+    ):
+        return
+    key = (
+        mtype,
+        ref,
+        su.commercial_partner(su.value("account.move", mid, "partner_id")),
+        su.value("account.move", mid, "company_id"),
+        su.value("account.move", mid, "invoice_date"),
+    )
+    for other in su.txn.ids("account.move"):
+        if other == mid or su.value("account.move", other, "state") != "posted":
+            continue
+        theirs = (
+            su.value("account.move", other, "move_type"),
+            su.value("account.move", other, "ref"),
+            su.commercial_partner(su.value("account.move", other, "partner_id")),
+            su.value("account.move", other, "company_id"),
+            su.value("account.move", other, "invoice_date"),
+        )
+        if theirs == key:
+            raise ValidationError(
+                "Duplicated vendor reference detected. You probably encoded twice the same vendor "
+                f"bill/credit note:\n{su.display_name('account.move', other)}"
+            )
+
+
 def _move_after(env: Any, ids: list[int], vals: dict | None = None) -> None:
     for mid in ids:
         if env.txn.exists("account.move", mid):
             sync_invoice(env, mid)
             _check_balanced(env, mid)
+            _check_duplicate_supplier_reference(env, mid)
 
 
 LOCKED_MOVE_FIELDS = {
