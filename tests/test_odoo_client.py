@@ -208,3 +208,28 @@ def test_an_account_is_archived_in_each_versions_terms(any_version):
     client.write("account.account", [account], {field: archived})
     (row,) = client.with_archived().read("account.account", [account], [field])
     assert row[field] is archived
+
+
+def test_a_create_retried_after_a_lost_response_makes_one_record(odoo):
+    sb, client = odoo
+    sb.faults.drop_connections(count=1, after_commit=True)  # Odoo committed; the answer never arrives
+    partner, created = client.upsert(
+        "res.partner", "contact_0f6a2c1e", {"name": "Lost Answer Ltd", "is_company": True}
+    )
+    assert created
+    assert client.search("res.partner", [("name", "=", "Lost Answer Ltd")]) == [partner]
+    assert client.xmlid_lookup("res.partner", "contact_0f6a2c1e") == partner
+
+
+def test_an_upsert_by_external_id_updates_the_record_it_made(odoo):
+    _, client = odoo
+    first, created = client.upsert(
+        "res.partner", "contact_abc", {"name": "Upserted", "email": "u@example.com"}
+    )
+    again, created_again = client.upsert("res.partner", "contact_abc", {"name": "Upserted Ltd"})
+    assert (created, created_again, again) == (True, False, first)
+    assert client.read("res.partner", [first], ["name", "email"])[0] == {
+        "id": first,
+        "name": "Upserted Ltd",
+        "email": "u@example.com",
+    }

@@ -13,6 +13,19 @@ log = logging.getLogger(__name__)
 blueprint = Blueprint("oauth", __name__)
 
 
+@blueprint.get("/oauth/xero/start")
+def xero_start() -> Response:
+    """Send a person to Xero's consent page (the same URL `bridge xero connect` prints)."""
+    from flask import redirect
+
+    try:
+        return redirect(current_app.extensions["bridge"].xero_connector().authorization_url())
+    except BridgeError as exc:
+        return Response(
+            f"<h1>Cannot connect Xero</h1><p>{html.escape(exc.note)}</p>", status=400, mimetype="text/html"
+        )
+
+
 @blueprint.get("/oauth/xero/callback")
 def xero_callback() -> Response:
     bridge = current_app.extensions["bridge"]

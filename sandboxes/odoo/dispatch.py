@@ -11,8 +11,8 @@ from collections.abc import Callable
 from typing import Any
 
 from . import business
-from .load import load as load_records
 from .errors import AccessError, HttpError
+from .load import load as load_records
 
 
 def _search(

@@ -79,5 +79,8 @@ def _upsert(env: Any, model: str, xmlid: str | None, values: dict) -> int:
             env.write(model, [res_id], values)
             return res_id
     (res_id,) = env.create(model, [values])
-    imd.create("ir.model.data", [{"module": module, "name": name, "model": model, "res_id": res_id, "noupdate": True}])
+    imd.create(
+        "ir.model.data",
+        [{"module": module, "name": name, "model": model, "res_id": res_id, "noupdate": True}],
+    )
     return res_id

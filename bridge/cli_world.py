@@ -1,0 +1,216 @@
+"""A whole bridge with its built-in Xero and Odoo sandboxes in one process: for `bridge demo`,
+`bridge bench e2e` and the end-to-end tests. Part of the CLI's wiring (like cli.py it brings the
+web app and the worker together); the sandboxes stay separate stand-ins reached over HTTP.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import requests
+
+from bridge.config import Settings, load_settings
+from bridge.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+
+class World:
+    """Xero sandbox + Odoo sandbox + bridge (web over HTTP, one or more workers), wired as a user would."""
+
+    def __init__(
+        self,
+        home: str | None = None,
+        odoo_version: int = 17,
+        broker_url: str | None = None,
+        database_url: str | None = None,
+        port: int = 0,
+        extra_env: dict | None = None,
+        workers: int = 1,
+    ):
+        self.home = home or tempfile.mkdtemp(prefix="bridge-world-")
+        self.odoo_version = odoo_version
+        self.broker_url = broker_url
+        self.database_url = database_url
+        self.port = port
+        self.extra_env = extra_env or {}
+        self.worker_count = workers
+        self.xero = None
+        self.odoo = None
+        self.runtime: Runtime | None = None
+        self.settings: Settings | None = None
+        self.workers: list = []
+        self._threads: list[threading.Thread] = []
+        self._server = None
+        self.url = ""
+        self.connection_id = "demo"
+
+    # ------------------------------------------------------------------------------ start
+
+    def start(self) -> World:
+        from werkzeug.serving import make_server
+
+        from sandboxes.odoo import OdooSandbox
+        from sandboxes.xero import XeroSandbox
+        from webhooks.app import create_app
+
+        self.xero = XeroSandbox(auto_approve=True, webhook_retry_delays=(0.5, 1, 2, 5))
+        self.xero.start()
+        self.odoo = OdooSandbox(version=self.odoo_version)
+        self.odoo.start()
+        # The web app must exist before Xero's intent-to-receive check, so bind its port first.
+        token = secrets.token_urlsafe(24)
+        environ = {
+            "BRIDGE_HOME": self.home,
+            "BRIDGE_LOG_LEVEL": "WARNING",
+            "XERO_WEBHOOK_KEY": self.xero.credentials.webhook_key,
+            "BRIDGE_ODOO_WEBHOOK_TOKEN": token,
+            "XERO_API_URL": self.xero.api_url,
+            "XERO_TOKEN_URL": self.xero.token_url,
+            "XERO_AUTHORIZE_URL": self.xero.authorize_url,
+            "XERO_CONNECTIONS_URL": self.xero.connections_url,
+            "XERO_CLIENT_ID": self.xero.credentials.client_id,
+            "XERO_CLIENT_SECRET": self.xero.credentials.client_secret,
+            "ODOO_URL": self.odoo.url,
+            "ODOO_DB": self.odoo.db_name,
+            "ODOO_USERNAME": self.odoo.bridge_login,
+            "ODOO_API_KEY": self.odoo.bridge_api_key,
+            "BRIDGE_RETRY_LADDER": "1s,2s,5s,10s,30s",
+            "BRIDGE_LEASE_SECONDS": "30s",
+        }
+        if self.broker_url:
+            environ["BRIDGE_BROKER_URL"] = self.broker_url
+        if self.database_url:
+            environ["BRIDGE_DATABASE_URL"] = self.database_url
+        environ.update(self.extra_env)
+        placeholder = make_server("127.0.0.1", self.port, lambda e, s: [], threaded=True)
+        port = placeholder.port
+        placeholder.server_close()
+        self.url = f"http://127.0.0.1:{port}"
+        environ["XERO_REDIRECT_URI"] = f"{self.url}/oauth/xero/callback"
+        self.settings = load_settings(environ)
+        self.runtime = Runtime.from_settings(self.settings)
+        app = create_app(runtime=self.runtime)
+        self._server = make_server("127.0.0.1", port, app, threaded=True)
+        self._spawn(self._server.serve_forever, "web")
+        self._connect_xero()
+        self._setup_odoo()
+        for _ in range(self.worker_count):
+            self.start_worker()
+        return self
+
+    def _spawn(self, target: Callable, name: str) -> None:
+        thread = threading.Thread(target=target, name=name, daemon=True)
+        thread.start()
+        self._threads.append(thread)
+
+    def _connect_xero(self) -> None:
+        """The real consent flow: the bridge's consent URL, the sandbox approves, the bridge's callback."""
+        from bridge.store import connections
+
+        with self.runtime.db.session() as session:
+            connections.add(
+                session,
+                "Demo Company",
+                self.xero.tenants[0].tenant_id,
+                self.odoo.company_ids[0],
+                id=self.connection_id,
+            )
+        consent_url = requests.get(f"{self.url}/oauth/xero/start", allow_redirects=False, timeout=10).headers[
+            "Location"
+        ]
+        callback = requests.get(consent_url, allow_redirects=False, timeout=10).headers["Location"]
+        page = requests.get(callback, timeout=30)
+        if page.status_code != 200:
+            raise RuntimeError(f"connecting the Xero sandbox failed: {page.text[:300]}")
+        self.xero.add_webhook_subscription(f"{self.url}/webhooks/xero")
+
+    def _setup_odoo(self) -> None:
+        from bridge.config import OdooSettings
+        from bridge.odoo.client import OdooClient
+        from bridge.odoo.setup import OdooSetup
+
+        admin = OdooClient.connect(
+            OdooSettings(
+                url=self.odoo.url, db=self.odoo.db_name, username=self.odoo.login, api_key=self.odoo.api_key
+            )
+        )
+        webhook = f"{self.url}/webhooks/odoo/{self.settings.odoo_webhook_token}"
+        OdooSetup(admin, webhook, bridge_uid=self.odoo.bridge_uid).run()
+
+    def start_worker(self):
+        from bridge.services import build_services
+        from consumers.registry import default_registry
+        from consumers.worker import Worker
+
+        worker = Worker(
+            self.runtime, default_registry(), services=build_services(self.settings, self.runtime.db)
+        )
+        self.workers.append(worker)
+        self._spawn(worker.run, f"worker-{len(self.workers)}")
+        return worker
+
+    # ------------------------------------------------------------------------------ acting as users
+
+    def xero_token(self) -> str:
+        return self.xero.token_for(self.xero.tenants[0].tenant_id)
+
+    def xero_api(self, method: str, path: str, **kwargs) -> requests.Response:
+        """Call the Xero sandbox as a person using Xero would (their own app, not the bridge)."""
+        headers = {
+            "Authorization": f"Bearer {self.xero_token()}",
+            "xero-tenant-id": self.xero.tenants[0].tenant_id,
+            "Accept": "application/json",
+        }
+        return requests.request(method, f"{self.xero.api_url}/{path}", headers=headers, timeout=30, **kwargs)
+
+    def odoo_user(self):
+        return self.odoo.env("admin")
+
+    def stats(self) -> dict[str, int]:
+        total: dict[str, int] = {}
+        for worker in self.workers:
+            for key, value in worker.stats.items():
+                total[key] = total.get(key, 0) + value
+        return total
+
+    def wait(self, condition: Callable[[], object], timeout: float = 20.0, interval: float = 0.05):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            value = condition()
+            if value:
+                return value
+            time.sleep(interval)
+        return None
+
+    # ------------------------------------------------------------------------------ stop
+
+    def stop(self) -> None:
+        for worker in self.workers:
+            worker.stop()
+        if self._server is not None:
+            self._server.shutdown()
+        for thread in self._threads:
+            thread.join(10)
+        if self.runtime is not None:
+            self.runtime.close()
+        if self.xero is not None:
+            self.xero.stop()
+        if self.odoo is not None:
+            self.odoo.stop()
+
+    def __enter__(self) -> World:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def home_path(home: str | None) -> Path:
+    return Path(home or tempfile.mkdtemp(prefix="bridge-world-"))
