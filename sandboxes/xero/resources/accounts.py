@@ -18,6 +18,7 @@ from .base import (
     envelope,
     list_response,
     one,
+    update_one,
 )
 
 ACCOUNT_TYPES = frozenset(
@@ -146,10 +147,7 @@ def _register_accounts(router: Router) -> None:
     @router.add("POST", "/Accounts/{account_id}", "settings")
     def update_account(ctx: Ctx, account_id: str) -> Response:
         rec = ctx.org.accounts.get(account_id.lower())
-        if rec is None:
-            return not_found()
-        elements = elements_of(ctx, "Accounts")[:1]
-        return batch_write(ctx, "Accounts", elements, lambda e: _save_account(ctx, e, rec), summarize=True)
+        return update_one(ctx, "Accounts", rec, lambda e: _save_account(ctx, e, rec))
 
     @router.add("DELETE", "/Accounts/{account_id}", "settings")
     def delete_account(ctx: Ctx, account_id: str) -> Response:

@@ -306,6 +306,16 @@ def batch_write(
     return envelope(key, results, ctx.clock)
 
 
+def update_one(
+    ctx: Ctx, key: str, record: dict[str, Any] | None, apply: Callable[[dict[str, Any]], ElementResult]
+) -> Response:
+    """POST /{Endpoint}/{id}: 404 when the record is missing, else the body's first element applied to it,
+    answered summarised (these single-record endpoints take no summarizeErrors)."""
+    if record is None:
+        return not_found()
+    return batch_write(ctx, key, elements_of(ctx, key)[:1], apply, summarize=True)
+
+
 def elements_of(ctx: Ctx, key: str) -> list[Any]:
     """The collection from a wrapped body such as {"Contacts": [...]}; a single object is accepted too."""
     data = ctx.json()

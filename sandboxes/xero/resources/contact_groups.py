@@ -20,6 +20,7 @@ from .base import (
     is_uuid,
     list_response,
     one,
+    update_one,
 )
 
 
@@ -106,10 +107,7 @@ def register(router: Router) -> None:
     @router.add("POST", "/ContactGroups/{group_id}", "contacts")
     def update_group(ctx: Ctx, group_id: str) -> Response:
         group = ctx.org.contact_groups.get(group_id.lower())
-        if group is None:
-            return not_found()
-        elements = elements_of(ctx, "ContactGroups")[:1]
-        return batch_write(ctx, "ContactGroups", elements, lambda e: _save(ctx, e, group), summarize=True)
+        return update_one(ctx, "ContactGroups", group, lambda e: _save(ctx, e, group))
 
     @router.add("PUT", "/ContactGroups/{group_id}/Contacts", "contacts")
     def add_members(ctx: Ctx, group_id: str) -> Response:

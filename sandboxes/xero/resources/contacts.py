@@ -9,7 +9,6 @@ from typing import Any
 
 from flask import Response
 
-from ..errors import not_found
 from ..store import public
 from .base import (
     Ctx,
@@ -23,6 +22,7 @@ from .base import (
     is_uuid,
     one,
     page_envelope,
+    update_one,
 )
 
 MAX_CONTACT_PERSONS = 5
@@ -212,13 +212,5 @@ def register(router: Router) -> None:
 
     @router.add("POST", "/Contacts/{contact_id}", "contacts")
     def update_contact(ctx: Ctx, contact_id: str) -> Response:
-        if find_contact(ctx.org, contact_id) is None:
-            return not_found()
-        elements = elements_of(ctx, "Contacts")[:1]
-        return batch_write(
-            ctx,
-            "Contacts",
-            elements,
-            lambda e: save_contact(ctx, e, "update", contact_id.lower()),
-            summarize=True,
-        )
+        rec = find_contact(ctx.org, contact_id)
+        return update_one(ctx, "Contacts", rec, lambda e: save_contact(ctx, e, "update", contact_id.lower()))

@@ -14,7 +14,6 @@ from flask import Response
 
 from .. import lines as line_rules
 from .. import status as machines
-from ..errors import not_found
 from ..formats import day_string, iso_utc, money, ms_date, ms_date_of_day, parse_day, to_decimal
 from .base import (
     Ctx,
@@ -27,6 +26,7 @@ from .base import (
     is_uuid,
     list_response,
     one,
+    update_one,
 )
 from .contacts import save_contact
 
@@ -561,12 +561,7 @@ def _register_kind(router: Router, kind: Kind) -> None:
     @router.add("POST", path + "/{doc_id}", family)
     def update_doc(ctx: Ctx, doc_id: str) -> Response:
         doc = find_doc(ctx.org, kind, doc_id)
-        if doc is None:
-            return not_found()
-        elements = elements_of(ctx, kind.key)[:1]
-        return batch_write(
-            ctx, kind.key, elements, lambda e: save_doc(ctx, kind, e, "update", doc[kind.id]), summarize=True
-        )
+        return update_one(ctx, kind.key, doc, lambda e: save_doc(ctx, kind, e, "update", doc[kind.id]))
 
 
 def register(router: Router) -> None:

@@ -17,6 +17,7 @@ from .base import (
     elements_of,
     list_response,
     one,
+    update_one,
 )
 
 
@@ -115,10 +116,7 @@ def _register_items(router: Router) -> None:
     @router.add("POST", "/Items/{item_id}", "items")
     def update_item(ctx: Ctx, item_id: str) -> Response:
         rec = ctx.org.find_item(item_id)
-        if rec is None:
-            return not_found()
-        elements = elements_of(ctx, "Items")[:1]
-        return batch_write(ctx, "Items", elements, lambda e: _save_item(ctx, e, rec), summarize=True)
+        return update_one(ctx, "Items", rec, lambda e: _save_item(ctx, e, rec))
 
     @router.add("DELETE", "/Items/{item_id}", "items")
     def delete_item(ctx: Ctx, item_id: str) -> Response:

@@ -11,7 +11,6 @@ from typing import Any
 from flask import Response
 
 from .. import status as machines
-from ..errors import not_found
 from ..formats import day_string, money, ms_date, ms_date_of_day, parse_day, round_money, to_decimal
 from .base import (
     Ctx,
@@ -22,6 +21,7 @@ from .base import (
     existing_for,
     list_response,
     one,
+    update_one,
 )
 
 FORBIDDEN_TYPES = {"BANK", "INVENTORY"}
@@ -159,13 +159,5 @@ def register(router: Router) -> None:
 
     @router.add("POST", "/ManualJournals/{journal_id}", "manualjournals")
     def update_journal(ctx: Ctx, journal_id: str) -> Response:
-        if ctx.org.manual_journals.get(journal_id.lower()) is None:
-            return not_found()
-        elements = elements_of(ctx, "ManualJournals")[:1]
-        return batch_write(
-            ctx,
-            "ManualJournals",
-            elements,
-            lambda e: _save(ctx, e, "update", journal_id.lower()),
-            summarize=True,
-        )
+        rec = ctx.org.manual_journals.get(journal_id.lower())
+        return update_one(ctx, "ManualJournals", rec, lambda e: _save(ctx, e, "update", journal_id.lower()))

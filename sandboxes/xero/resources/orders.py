@@ -12,7 +12,6 @@ from flask import Response
 
 from .. import lines as line_rules
 from .. import status as machines
-from ..errors import not_found
 from ..formats import day_string, money, ms_date, ms_date_of_day, parse_day
 from .base import (
     Ctx,
@@ -24,6 +23,7 @@ from .base import (
     is_uuid,
     list_response,
     one,
+    update_one,
 )
 
 
@@ -226,12 +226,7 @@ def _register_kind(router: Router, kind: OrderKind) -> None:
     @router.add("POST", path + "/{doc_id}", "invoices")
     def update_order(ctx: Ctx, doc_id: str) -> Response:
         doc = find_order(ctx.org, kind, doc_id)
-        if doc is None:
-            return not_found()
-        elements = elements_of(ctx, kind.key)[:1]
-        return batch_write(
-            ctx, kind.key, elements, lambda e: _save(ctx, kind, e, "update", doc[kind.id]), summarize=True
-        )
+        return update_one(ctx, kind.key, doc, lambda e: _save(ctx, kind, e, "update", doc[kind.id]))
 
 
 def register(router: Router) -> None:

@@ -9,7 +9,6 @@ from typing import Any
 
 from flask import Response
 
-from ..errors import not_found
 from ..formats import money, ms_date, ms_date_of_day, parse_day, round_money, to_decimal
 from .base import (
     Ctx,
@@ -19,6 +18,7 @@ from .base import (
     elements_of,
     list_response,
     one,
+    update_one,
 )
 from .invoices import CREDIT, INVOICE, Kind, find_doc, publish_doc_event, recalc
 
@@ -171,13 +171,11 @@ def register(router: Router) -> None:
 
     @router.add("POST", "/Payments", "payments")
     def create_payment(ctx: Ctx) -> Response:
-        element = elements_of(ctx, "Payments")[0]
-        return batch_write(ctx, "Payments", [element], lambda e: _save_payment(ctx, e), summarize=True)
+        return batch_write(
+            ctx, "Payments", elements_of(ctx, "Payments")[:1], lambda e: _save_payment(ctx, e), summarize=True
+        )
 
     @router.add("POST", "/Payments/{payment_id}", "payments")
     def delete_payment(ctx: Ctx, payment_id: str) -> Response:
         pay = ctx.org.payments.get(payment_id.lower())
-        if pay is None:
-            return not_found()
-        element = elements_of(ctx, "Payments")[0]
-        return batch_write(ctx, "Payments", [element], lambda e: _delete_payment(ctx, pay, e), summarize=True)
+        return update_one(ctx, "Payments", pay, lambda e: _delete_payment(ctx, pay, e))
