@@ -270,12 +270,21 @@ def after_write(env: Any, token: WriteToken | None) -> None:
             records = [
                 r
                 for r in records
-                if any(f in token.old[r] and su.value(token.model, r, f) != token.old[r][f] for f in triggers)
+                if any(
+                    f in token.old[r] and _differ(su.value(token.model, r, f), token.old[r][f])
+                    for f in triggers
+                )
             ]
             repeats = 1
         else:
             repeats = env.db.options.untriggered_write_repeats
         _process(env, rule, token.model, records, repeats)
+
+
+def _differ(new: Any, old: Any) -> bool:
+    if isinstance(new, list) and isinstance(old, list):
+        return sorted(new) != sorted(old)  # x2many: a set of ids
+    return new != old
 
 
 def on_unlink(env: Any, model: str, ids: list[int]) -> None:
