@@ -95,6 +95,16 @@ def effective_rate(components: list[dict[str, Any]]) -> Decimal:
     return rate
 
 
+def find_by(records: dict[str, dict[str, Any]], key: str, field: str) -> dict[str, Any] | None:
+    """A record by its id (the dict key, lower-case) or else by another unique field such as a number."""
+    if not key:
+        return None
+    found = records.get(key.lower())
+    if found is not None:
+        return found
+    return next((r for r in records.values() if r.get(field) == key), None)
+
+
 def public(record: dict[str, Any]) -> dict[str, Any]:
     """The record as Xero serves it: private keys dropped, UpdatedDateUTC in MS-JSON form."""
     out = {k: copy.deepcopy(v) for k, v in record.items() if not k.startswith("_")}
@@ -207,9 +217,7 @@ class Organisation:
 
     def find_item(self, key: str) -> dict[str, Any] | None:
         """By ItemID or Code."""
-        if key and key.lower() in self.items:
-            return self.items[key.lower()]
-        return next((i for i in self.items.values() if i["Code"] == key), None)
+        return find_by(self.items, key, "Code")
 
     def lock_error(self, day: date | None) -> str | None:
         """Documents dated on or before the lock date are refused (xero-facts §8 "Lock dates", ⚠ R26)."""

@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Response
 
-from ..store import public
+from ..store import find_by, public
 from .base import (
     Ctx,
     ElementResult,
@@ -19,7 +19,6 @@ from .base import (
     elements_of,
     existing_for,
     filter_and_page,
-    is_uuid,
     one,
     page_envelope,
     update_one,
@@ -58,12 +57,7 @@ _SUMMARY_DROP = (
 
 
 def find_contact(org: Any, key: str) -> dict[str, Any] | None:
-    if is_uuid(key):
-        return org.contacts.get(key.lower())
-    for rec in org.contacts.values():
-        if rec.get("ContactNumber") == key:
-            return rec
-    return None
+    return find_by(org.contacts, key, "ContactNumber")
 
 
 def name_taken(org: Any, name: str, except_id: str | None) -> bool:

@@ -15,6 +15,7 @@ from flask import Response
 from .. import lines as line_rules
 from .. import status as machines
 from ..formats import day_string, iso_utc, money, ms_date, ms_date_of_day, parse_day, to_decimal
+from ..store import find_by
 from .base import (
     Ctx,
     ElementResult,
@@ -23,7 +24,6 @@ from .base import (
     csv_arg,
     elements_of,
     existing_for,
-    is_uuid,
     list_response,
     one,
     update_one,
@@ -103,10 +103,7 @@ def collection(org: Any, kind: Kind) -> dict[str, dict[str, Any]]:
 
 
 def find_doc(org: Any, kind: Kind, key: str) -> dict[str, Any] | None:
-    docs = collection(org, kind)
-    if is_uuid(key):
-        return docs.get(key.lower())
-    return next((d for d in docs.values() if d.get(kind.number) == key), None)
+    return find_by(collection(org, kind), key, kind.number)
 
 
 def render(

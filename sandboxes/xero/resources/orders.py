@@ -13,6 +13,7 @@ from flask import Response
 from .. import lines as line_rules
 from .. import status as machines
 from ..formats import day_string, money, ms_date, ms_date_of_day, parse_day
+from ..store import find_by
 from .base import (
     Ctx,
     ElementResult,
@@ -20,7 +21,6 @@ from .base import (
     batch_write,
     elements_of,
     existing_for,
-    is_uuid,
     list_response,
     one,
     update_one,
@@ -74,9 +74,7 @@ def _docs(org: Any, kind: OrderKind) -> dict[str, dict[str, Any]]:
 
 
 def find_order(org: Any, kind: OrderKind, key: str) -> dict[str, Any] | None:
-    if is_uuid(key):
-        return _docs(org, kind).get(key.lower())
-    return next((d for d in _docs(org, kind).values() if d.get(kind.number) == key), None)
+    return find_by(_docs(org, kind), key, kind.number)
 
 
 def _render(org: Any, kind: OrderKind, doc: dict[str, Any]) -> dict[str, Any]:
