@@ -132,7 +132,7 @@ class _Parser:
     def operand(self) -> Callable[[dict[str, Any]], Any]:
         kind, value = self.take()
         if kind == "str":
-            text = bytes(value[1:-1], "utf-8").decode("unicode_escape")
+            text = re.sub(r"\\(.)", r"\1", value[1:-1])
             return self.methods(lambda r: text)
         if kind == "num":
             number = float(value)

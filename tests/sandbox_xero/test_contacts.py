@@ -220,3 +220,12 @@ def test_if_modified_since_is_accurate_to_the_second_so_same_second_changes_come
     header = datetime.fromtimestamp(1795500000.9, UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
     r = api.get("/Contacts", headers={"If-Modified-Since": header})
     assert [c["Name"] for c in r.json()["Contacts"]] == ["Same Second"]
+
+
+def test_where_handles_non_ascii_and_escaped_quotes(api):
+    api.put("/Contacts", json={"Contacts": [{"Name": "Zoë Café"}, {"Name": 'The "Best" Ltd'}]})
+    assert [
+        c["Name"] for c in api.get("/Contacts", params={"where": 'Name=="Zoë Café"'}).json()["Contacts"]
+    ] == ["Zoë Café"]
+    rows = api.get("/Contacts", params={"where": r'Name=="The \"Best\" Ltd"'}).json()["Contacts"]
+    assert [c["Name"] for c in rows] == ['The "Best" Ltd']
