@@ -245,7 +245,8 @@ def _within_slot(sb: XeroSandbox, tok: Any, tenant_id: str, path: str, spec_path
                 stored.body, status=stored.status, mimetype=stored.content_type, headers=stored.headers
             )
     try:
-        resp = _handle(sb, route, params, tenant_id, path, spec_path)
+        # Xero's paths are case-insensitive, the spec's are not: check against the canonical spelling.
+        resp = _handle(sb, route, params, tenant_id, path, API_PREFIX + route.template.format(**params))
     except BaseException:
         if use_key:
             sb.idempotency.abandon(key or "")

@@ -83,3 +83,9 @@ def test_reset_data_restores_seed_data_and_keeps_tokens(sb, api):
     sb.reset_data()
     assert api.get("/Contacts").json()["Contacts"] == []
     assert api.get("/Currencies").status_code == 200
+
+
+def test_endpoint_paths_are_case_insensitive_as_in_xero(api):
+    api.contact("Any Case")
+    r = api.get("/contacts")
+    assert r.status_code == 200 and [c["Name"] for c in r.json()["Contacts"]] == ["Any Case"]
