@@ -266,7 +266,6 @@ def batch_write(
     apply: Callable[[dict[str, Any]], ElementResult],
     *,
     summarize: bool | None = None,
-    warnings_key: bool = False,
 ) -> Response:
     """Runs `apply` per element (each saved on its own: batches are not transactional, xero-facts §4).
     Summarised: all OK → 200; any error → 400 ValidationException listing only the failed elements
@@ -284,8 +283,6 @@ def batch_write(
             echo = {
                 k: v for k, v in element.items() if k not in ("ValidationErrors", "StatusAttributeString")
             }
-            if record:
-                echo.update({k: v for k, v in record.items() if k.endswith("ID")})
             echo["StatusAttributeString"] = "ERROR"
             echo["ValidationErrors"] = [{"Message": m} for m in errors]
             flag = _ERROR_FLAGS.get(key)
