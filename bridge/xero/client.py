@@ -15,7 +15,7 @@ import hashlib
 import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 import requests
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential
@@ -143,7 +143,8 @@ class XeroClient:
     def get(self, path: str, params: dict | None = None, if_modified_since: datetime | None = None) -> dict:
         headers = {}
         if if_modified_since is not None:
-            headers["If-Modified-Since"] = if_modified_since.strftime("%Y-%m-%dT%H:%M:%S")
+            # UTC with its zone: the spec declares date-time (RFC 3339), which needs one
+            headers["If-Modified-Since"] = if_modified_since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         return self.request("GET", path, params=params, headers=headers).json()
 
     def get_one(self, collection: str, record_id: str) -> dict | None:
