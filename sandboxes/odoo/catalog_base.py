@@ -202,10 +202,16 @@ def res_partner(v: int) -> ModelDef:
         "active": Boolean(default=True),
         "customer_rank": Integer(default=0),
         "supplier_rank": Integer(default=0),
-        "property_account_receivable_id": Many2one("account.account", "Account Receivable"),
-        "property_account_payable_id": Many2one("account.account", "Account Payable"),
-        "property_payment_term_id": Many2one("account.payment.term", "Customer Payment Terms"),
-        "property_supplier_payment_term_id": Many2one("account.payment.term", "Vendor Payment Terms"),
+        "property_account_receivable_id": Many2one(
+            "account.account", "Account Receivable", company_dependent=True
+        ),
+        "property_account_payable_id": Many2one("account.account", "Account Payable", company_dependent=True),
+        "property_payment_term_id": Many2one(
+            "account.payment.term", "Customer Payment Terms", company_dependent=True
+        ),
+        "property_supplier_payment_term_id": Many2one(
+            "account.payment.term", "Vendor Payment Terms", company_dependent=True
+        ),
         # Group-restricted (observed: refused in webhook payloads).
         "credit_limit": Float(groups="account.group_account_invoice"),
     }

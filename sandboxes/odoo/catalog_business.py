@@ -409,13 +409,14 @@ def product_category(v: int) -> ModelDef:
             "parent_id": Many2one("product.category", "Parent Category", ondelete="cascade"),
             "complete_name": Char(compute=lambda env, m, i: env.display_name(m, i)),
             "property_cost_method": Selection(
-                ("standard", "fifo", "average"), "Costing Method", default="standard"
+                ("standard", "fifo", "average"), "Costing Method", default="standard", company_dependent=True
             ),
             # §3.7: 19 renames manual_periodic to periodic and makes it optional (company fallback)
             "property_valuation": Selection(
                 VALUATION_19 if v >= 19 else VALUATION_16,
                 "Inventory Valuation",
                 default=False if v >= 19 else "manual_periodic",
+                company_dependent=True,
             ),
         },
         rec_name="complete_name",
@@ -428,7 +429,7 @@ def _product_fields(v: int) -> dict:
         "name": Char(required=True),
         "description_sale": Text("Sales Description"),
         "list_price": Float("Sales Price", default=1.0),
-        "standard_price": Float("Cost", default=0.0),
+        "standard_price": Float("Cost", default=0.0, company_dependent=True),
         "categ_id": Many2one(
             "product.category",
             "Product Category",

@@ -29,6 +29,9 @@ class Field:
     name: str = ""
     manual: bool = False
     row_filter: Callable[[dict], bool] | None = None  # one2many: which comodel rows belong (domain)
+    # Company-dependent (16/17 ir.property rows, 18+ jsonb): one value per company, read and written
+    # for env.company (odoo-facts §0, §1.7). Stored as {company_id: value}.
+    company_dependent: bool = False
     check_company: bool = False  # relational: target must belong to the record's company (_check_company)
 
     @property

@@ -181,6 +181,9 @@ class Env(ComputeMixin):
         if row is None:
             return f.empty()
         v = row.get(fname)
+        if f.company_dependent:  # fallback: the field's default (Odoo's default property / jsonb default)
+            fallback = None if callable(f.default) else f.default
+            v = (v or {}).get(self.company_id, fallback)
         if v is None:
             return f.empty()
         return list(v) if f.type == "many2many" else v
@@ -459,7 +462,8 @@ class Env(ComputeMixin):
                     if f.type == "many2many":
                         row[fname] = []
                     continue
-                row[fname] = self.convert(model, f, vals[fname])
+                value = self.convert(model, f, vals[fname])
+                row[fname] = {self.company_id: value} if f.company_dependent else value
             elif f.type == "one2many":
                 continue
             else:
@@ -467,7 +471,8 @@ class Env(ComputeMixin):
                 if f.x2many:
                     row[fname] = list(default or [])
                 else:
-                    row[fname] = self.convert(model, f, default) if default is not None else f.empty()
+                    value = self.convert(model, f, default) if default is not None else f.empty()
+                    row[fname] = {} if f.company_dependent else value
         self.txn.put(model, rid, row)
         for f, commands in x2many:
             self._apply_x2many(model, rid, f, commands)
@@ -695,7 +700,10 @@ class Env(ComputeMixin):
                 if f.x2many:
                     later.append((f, value))
                 else:
-                    row[fname] = self.convert(model, f, value)
+                    converted = self.convert(model, f, value)
+                    if f.company_dependent:
+                        converted = {**(row.get(fname) or {}), self.company_id: converted}
+                    row[fname] = converted
             if stamp:
                 row["write_uid"] = self.uid
                 row["write_date"] = self.txn.now

@@ -398,3 +398,52 @@ def test_group_restricted_field_is_refused_to_other_users(sb, admin_xml):
             call()
         assert err.value.faultCode == 4
     assert admin_xml("res.partner", "read", [pid], ["credit_limit"])[0]["credit_limit"] == 500
+
+
+def test_company_dependent_fields_hold_one_value_per_company(sb, admin_xml):
+    c1, c2 = sb.company_ids
+    term_30 = admin_xml("account.payment.term", "search", [("name", "=", "30 Days")])[0]
+    pid = admin_xml("res.partner", "create", {"name": "Per company"}, context={"allowed_company_ids": [c1]})
+    admin_xml(
+        "res.partner",
+        "write",
+        [pid],
+        {"property_payment_term_id": term_30},
+        context={"allowed_company_ids": [c2]},
+    )
+
+    def term(company):
+        return admin_xml(
+            "res.partner",
+            "read",
+            [pid],
+            ["property_payment_term_id"],
+            load=False,
+            context={"allowed_company_ids": [company]},
+        )[0]["property_payment_term_id"]
+
+    assert (term(c1), term(c2)) == (False, term_30)
+    assert admin_xml(
+        "res.partner",
+        "search",
+        [("id", "=", pid), ("property_payment_term_id", "=", term_30)],
+        context={"allowed_company_ids": [c2]},
+    ) == [pid]
+    assert (
+        admin_xml(
+            "res.partner",
+            "search",
+            [("id", "=", pid), ("property_payment_term_id", "=", term_30)],
+            context={"allowed_company_ids": [c1]},
+        )
+        == []
+    )
+
+
+def test_company_dependent_default_applies_to_every_company(sb, admin_xml):
+    c1, c2 = sb.company_ids
+    categ = admin_xml("product.category", "create", {"name": "Goods"}, context={"allowed_company_ids": [c1]})
+    read = admin_xml(
+        "product.category", "read", [categ], ["property_cost_method"], context={"allowed_company_ids": [c2]}
+    )
+    assert read[0]["property_cost_method"] == "standard"
