@@ -21,6 +21,13 @@ from .seed import create_database
 from .service import ApiKey, Service
 
 # Internal user, Access Rights (ir.model.data, §3.14) and the app groups a sync needs.
+API_KEY_MAX_DAYS = 90
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
 BRIDGE_GROUPS = (
     "base.group_user",
     "base.group_erp_manager",
@@ -127,14 +134,12 @@ class OdooSandbox:
         self.demo_uid: int = self.ids["demo_uid"]
         self.company_ids: list[int] = self.ids["company_ids"]
         # §1.2: keys never expire on 16/17; on 18/19 an expiration date may be set
-        expiry = api_key_expiration if version >= 18 else None
-        self.api_key = api_key or secrets.token_hex(20)
-        self.bridge_api_key = bridge_api_key or secrets.token_hex(20)
-        self.database.api_keys.append(ApiKey(self.api_key, self.uid, "admin", expiration_date=expiry))
-        self.database.api_keys.append(
-            ApiKey(self.bridge_api_key, self.bridge_uid, "bridge", expiration_date=expiry)
-        )
         self.faults = Faults(version)
+        self.api_key = self.add_api_key(self.uid, api_key, api_key_expiration)
+        # 18+: the bot is no Settings admin, so its key needs an expiry within 90 days (§1.2)
+        if version >= 18 and api_key_expiration is None and "base.group_system" not in bridge_groups:
+            api_key_expiration = _utcnow() + dt.timedelta(days=API_KEY_MAX_DAYS)
+        self.bridge_api_key = self.add_api_key(self.bridge_uid, bridge_api_key, api_key_expiration)
         self.service = Service(self.database, self.faults)
         self.app = create_app(self.service, self.faults)
         self._server: BaseWSGIServer | None = None
@@ -170,6 +175,10 @@ class OdooSandbox:
         self.stop()
 
     # -- acting as users ---------------------------------------------------------------------------
+    def _is_settings_admin(self, uid: int) -> bool:
+        txn = self.database.begin()
+        return Env(txn, uid).has_group("base.group_system")
+
     def uid_of(self, user: str | int) -> int:
         if isinstance(user, int):
             return user
@@ -208,8 +217,19 @@ class OdooSandbox:
     def add_api_key(
         self, user: str | int, key: str | None = None, expiration: dt.datetime | None = None
     ) -> str:
+        """16/17 keys never expire. 18/19: Settings admins may create keys without expiry; anyone else
+        needs an expiration at most 90 days away (Internal User's api_key_duration, odoo-facts §1.2)."""
+        uid = self.uid_of(user)
+        if self.version < 18:
+            expiration = None
+        elif not self._is_settings_admin(uid):
+            limit = _utcnow() + dt.timedelta(days=API_KEY_MAX_DAYS, minutes=1)
+            if expiration is None or expiration > limit:
+                raise ValueError(
+                    f"On Odoo {self.version} a non-admin API key needs an expiration within 90 days"
+                )
         key = key or secrets.token_hex(20)
-        self.database.api_keys.append(ApiKey(key, self.uid_of(user), expiration_date=expiration))
+        self.database.api_keys.append(ApiKey(key, uid, expiration_date=expiration))
         return key
 
     def enable_2fa(self, user: str | int) -> None:

@@ -215,7 +215,9 @@ def test_json2_error_status_and_body(make_sandbox, model, method, body, status, 
 
 def test_json2_access_error_is_403(make_sandbox):
     sb = make_sandbox(19)
-    key = sb.add_api_key("demo")
+    key = sb.add_api_key(
+        "demo", expiration=dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(days=30)
+    )
     r = Json2(sb, key).post("ir.model.data", "search", {"domain": []})
     assert r.status_code == 403 and r.json()["name"] == "odoo.exceptions.AccessError"
 
@@ -324,3 +326,19 @@ def test_rights_probe_check_access_rights_until_18(make_sandbox, version):
             XmlRpc(sb, sb.bridge_login, sb.bridge_password)("ir.model.data", "has_access", [], "write")
             is True
         )
+
+
+def test_18_non_admin_keys_need_an_expiry_within_90_days(make_sandbox):
+    sb = make_sandbox(18)
+    soon = dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(days=30)
+    with pytest.raises(ValueError):
+        sb.add_api_key("demo")
+    with pytest.raises(ValueError):
+        sb.add_api_key("demo", expiration=soon + dt.timedelta(days=365))
+    key = sb.add_api_key("demo", expiration=soon)
+    assert (
+        xmlrpc.client.ServerProxy(f"{sb.url}/xmlrpc/2/common").authenticate(sb.db, "demo", key, {})
+        == sb.demo_uid
+    )
+    assert sb.add_api_key("admin")  # Settings admins may create keys without expiry
+    assert make_sandbox(17).add_api_key("demo")  # 17: keys never expire
