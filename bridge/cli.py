@@ -181,6 +181,10 @@ from bridge.odoo_cli import odoo  # noqa: E402
 
 main.add_command(odoo)
 
+from bridge.demo_cli import demo  # noqa: E402
+
+main.add_command(demo)
+
 main.add_command(status)
 
 

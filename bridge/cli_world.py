@@ -56,6 +56,7 @@ class World:
     def start(self) -> World:
         from werkzeug.serving import make_server
 
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per sandbox request
         from sandboxes.odoo import OdooSandbox
         from sandboxes.xero import XeroSandbox
         from webhooks.app import create_app

@@ -85,7 +85,9 @@ class ContactExporter(Translator):
             element["ContactNumber"] = contact_number(scope.company_id, partner_id)
         else:
             element["ContactID"] = contact_id
-        key = idempotency_key("odoo", "res.partner", partner_id, event.dedupe_key[-60:], event.attempt)
+        # A new key per try and per replay: Xero replays a cached *error* for a reused key (xero-facts §3),
+        # and the match step above finds a contact an earlier try created.
+        key = idempotency_key("odoo", "res.partner", partner_id, event.correlation_id, event.attempt)
         (result,) = xero.save("Contacts", [element], key=key, method="POST")
         if not result.ok:
             raise PermanentError(
@@ -178,7 +180,9 @@ class ContactExporter(Translator):
             return Outcome("skipped", note="deleted in Odoo and never synced")
         xero = ctx.services["xero"].for_connection(scope.connection_id)
         contact_id = scope.binding.xero_id
-        key = idempotency_key("odoo", "res.partner", event.resource_id, "archive", event.attempt)
+        key = idempotency_key(
+            "odoo", "res.partner", event.resource_id, "archive", event.correlation_id, event.attempt
+        )
         xero.save(
             "Contacts", [{"ContactID": contact_id, "ContactStatus": "ARCHIVED"}], key=key, method="POST"
         )
