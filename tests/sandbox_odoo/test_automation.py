@@ -573,3 +573,14 @@ def test_posting_an_invoice_fires_a_state_rule_once(sb, receiver, admin_xml):
     payloads = receiver.wait_for(2)
     assert [p["state"] for p in payloads] == ["draft", "posted"]
     assert payloads[1]["name"].startswith("INV/") and payloads[1]["_id"] == move
+
+
+def test_a_rolled_back_manual_model_does_not_exist(make_sandbox):
+    sb = make_sandbox(16)
+    rpc = XmlRpc(sb, sb.login, sb.password)
+    sb.faults.rollback_after_work(1)
+    with pytest.raises(xmlrpc.client.Fault):
+        rpc("ir.model", "create", {"name": "Tmp", "model": "x_tmp"})
+    with pytest.raises(xmlrpc.client.Fault) as err:
+        rpc("x_tmp", "search", [])
+    assert "x_tmp doesn't exist" in err.value.faultString

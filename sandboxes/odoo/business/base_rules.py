@@ -110,7 +110,9 @@ def _ir_model_prepare(env: Any, vals: dict) -> dict:
     if vals["state"] == "manual":
         if not str(vals.get("model", "")).startswith("x_"):
             raise ValidationError("The model name must start with 'x_'.")
-        env.db.add_model(make_model(vals["model"], vals.get("name") or vals["model"], {}, manual=True))
+        name = vals["model"]
+        env.db.add_model(make_model(name, vals.get("name") or name, {}, manual=True))
+        env.txn.postrollback.append(lambda: env.db.registry.pop(name, None))
         if "field_id" not in vals:  # Odoo's default: a custom model gets x_name
             vals["field_id"] = [(0, 0, {"name": "x_name", "field_description": "Name", "ttype": "char"})]
     return vals
@@ -121,7 +123,7 @@ def _ir_model_unlink(env: Any, ids: list[int]) -> None:
         if env.value("ir.model", rid, "state") != "manual":
             raise UserError("Model 'ir.model' contains module data and cannot be removed.")
         name = env.value("ir.model", rid, "model")
-        env.db.registry.pop(name, None)
+        env.txn.postcommit.append(lambda name=name: env.db.registry.pop(name, None))
 
 
 register("ir.model", prepare_create=_ir_model_prepare, before_unlink=_ir_model_unlink)
@@ -168,6 +170,7 @@ def _ir_fields_prepare(env: Any, vals: dict) -> dict:
     if name in mdef.fields:
         raise ValidationError(f"Field names must be unique per model. ({model}.{name})")
     mdef.fields[name] = f
+    env.txn.postrollback.append(lambda: mdef.fields.pop(name, None))
     return vals
 
 
