@@ -40,7 +40,8 @@ BRIDGE_GROUPS = (
 
 class UserEnv:
     """Acts as one Odoo user in-process: each method call is its own transaction, like an RPC call,
-    and goes through the same ORM path (access rules, timestamps, automation rules)."""
+    and goes through the same ORM path (access rules, timestamps, automation rules). Results are the
+    server-side Python values (``datetime``/``date`` objects), not their RPC string form."""
 
     def __init__(self, sandbox: OdooSandbox, uid: int, context: dict | None = None) -> None:
         self._sb = sandbox

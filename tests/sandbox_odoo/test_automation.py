@@ -584,3 +584,14 @@ def test_a_rolled_back_manual_model_does_not_exist(make_sandbox):
     with pytest.raises(xmlrpc.client.Fault) as err:
         rpc("x_tmp", "search", [])
     assert "x_tmp doesn't exist" in err.value.faultString
+
+
+def test_receiver_error_status_is_only_logged(sb, receiver, admin_xml, caplog):
+    receiver.status = 500
+    sb.add_webhook_rule("res.partner", receiver.url)
+    with caplog.at_level(logging.WARNING):
+        pid = admin_xml("res.partner", "create", {"name": "Refused"})
+    assert admin_xml("res.partner", "search", [("id", "=", pid)]) == [pid]
+    call = sb.webhook_calls()[0]
+    assert call.status == 500 and "500" in call.error
+    assert len(receiver.payloads()) == 1  # no retry

@@ -342,3 +342,9 @@ def test_18_non_admin_keys_need_an_expiry_within_90_days(make_sandbox):
     )
     assert sb.add_api_key("admin")  # Settings admins may create keys without expiry
     assert make_sandbox(17).add_api_key("demo")  # 17: keys never expire
+
+
+def test_json2_context_get_gives_the_keys_own_uid(make_sandbox):
+    sb = make_sandbox(19)
+    r = Json2(sb, sb.bridge_api_key).post("res.users", "context_get", {})
+    assert r.status_code == 200 and r.json()["uid"] == sb.bridge_uid
