@@ -226,3 +226,28 @@ class EntitySetting(Base):
     conflict_policy: Mapped[str] = mapped_column(String(16), default="newest-wins")  # | xero-wins | odoo-wins
     overwrite_on_match: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class PollHash(Base):
+    """What a hash-compare poller last saw of one record (endpoints without If-Modified-Since)."""
+
+    __tablename__ = "poll_hashes"
+    connection_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    source: Mapped[str] = mapped_column(String(16), primary_key=True)
+    entity: Mapped[str] = mapped_column(String(64), primary_key=True)
+    record_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64))
+    detail: Mapped[list | dict | None] = mapped_column(JSON)  # what the spec needs next time (e.g. members)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class WebhookHealth(Base):
+    """Per source and connection: when a webhook last arrived, and what the pollers found without one."""
+
+    __tablename__ = "webhook_health"
+    source: Mapped[str] = mapped_column(String(16), primary_key=True)
+    connection_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    last_received_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    missed: Mapped[int] = mapped_column(Integer, default=0)  # changes found only by polling, since the alarm
+    alarm: Mapped[str | None] = mapped_column(Text)  # set while webhooks look dead
+    checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
