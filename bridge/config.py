@@ -117,6 +117,14 @@ class SettingsSchema(Schema):
     ODOO_PROTOCOL = mf.String(
         load_default="auto", validate=validate.OneOf(("auto", "json2", "jsonrpc", "xmlrpc"))
     )
+    # Change detection without webhooks (`bridge scheduler`, bridge/polling/)
+    BRIDGE_POLL_INTERVAL = Duration(load_default=300.0)
+    BRIDGE_RECONCILE_INTERVAL = Duration(load_default=3600.0)
+    BRIDGE_RECONCILE_LOOKBACK = Duration(load_default=86400.0)
+    BRIDGE_OUTBOX_INTERVAL = Duration(load_default=5.0)
+    BRIDGE_POLL_OVERLAP = Duration(load_default=120.0)  # Odoo: write_date is the transaction start
+    BRIDGE_XERO_POLL_OVERLAP = Duration(load_default=5.0)  # Xero: If-Modified-Since is per second
+    BRIDGE_WEBHOOK_SILENCE = Duration(load_default=900.0)
     BRIDGE_LOG_LEVEL = mf.String(
         load_default="INFO", validate=validate.OneOf(("DEBUG", "INFO", "WARNING", "ERROR"))
     )
@@ -148,6 +156,19 @@ class OdooSettings:
 
 
 @dataclass(frozen=True)
+class PollSettings:
+    """`bridge scheduler`: how often to poll and reconcile, and how far back each poll looks again."""
+
+    interval: float = 300.0
+    reconcile_interval: float = 3600.0
+    reconcile_lookback: float = 86400.0  # a reconciliation re-reads this far behind the watermark
+    outbox_interval: float = 5.0  # Odoo 16 outbox drain
+    odoo_overlap: float = 120.0  # odoo-facts §4: poll from the watermark minus a few minutes
+    xero_overlap: float = 5.0  # xero-facts §5: a few seconds
+    webhook_silence: float = 900.0  # a change this old with no webhook since: webhooks look dead
+
+
+@dataclass(frozen=True)
 class Settings:
     home: Path
     database_url: str
@@ -167,6 +188,7 @@ class Settings:
     namespace: str = "bridge"
     xero: XeroSettings = field(default_factory=XeroSettings)
     odoo: OdooSettings = field(default_factory=OdooSettings)
+    polling: PollSettings = field(default_factory=PollSettings)
 
     @property
     def embedded_broker(self) -> bool:
@@ -263,5 +285,14 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             username=data["ODOO_USERNAME"],
             api_key=data["ODOO_API_KEY"],
             protocol=data["ODOO_PROTOCOL"],
+        ),
+        polling=PollSettings(
+            interval=data["BRIDGE_POLL_INTERVAL"],
+            reconcile_interval=data["BRIDGE_RECONCILE_INTERVAL"],
+            reconcile_lookback=data["BRIDGE_RECONCILE_LOOKBACK"],
+            outbox_interval=data["BRIDGE_OUTBOX_INTERVAL"],
+            odoo_overlap=data["BRIDGE_POLL_OVERLAP"],
+            xero_overlap=data["BRIDGE_XERO_POLL_OVERLAP"],
+            webhook_silence=data["BRIDGE_WEBHOOK_SILENCE"],
         ),
     )
