@@ -248,6 +248,7 @@ class WebhookHealth(Base):
     source: Mapped[str] = mapped_column(String(16), primary_key=True)
     connection_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     last_received_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    missed: Mapped[int] = mapped_column(Integer, default=0)  # changes found only by polling, since the alarm
+    # Changes the pollers found that no webhook had brought, since the last webhook arrived:
+    missed: Mapped[int] = mapped_column(Integer, default=0)
+    suspect_since: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the oldest of them
     alarm: Mapped[str | None] = mapped_column(Text)  # set while webhooks look dead
-    checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -37,8 +37,8 @@ def upgrade() -> None:
         sa.Column("connection_id", sa.String(length=64), nullable=False),
         sa.Column("last_received_at", bridge.store.models.UTCDateTime(), nullable=True),
         sa.Column("missed", sa.Integer(), nullable=False),
+        sa.Column("suspect_since", bridge.store.models.UTCDateTime(), nullable=True),
         sa.Column("alarm", sa.Text(), nullable=True),
-        sa.Column("checked_at", bridge.store.models.UTCDateTime(), nullable=True),
         sa.PrimaryKeyConstraint("source", "connection_id", name=op.f("pk_webhook_health")),
     )
     # ### end Alembic commands ###
