@@ -144,9 +144,14 @@ def res_currency_rate(v: int) -> ModelDef:
         {
             "name": Date("Date", required=True, default=lambda env: env.today()),
             "rate": Float("Technical Rate", default=1.0),
-            "company_rate": Float(compute=lambda env, m, i: env.value(m, i, "rate")),
+            # §3.1: company_rate = rate / company currency's rate at that date; both writable (inverse)
+            "company_rate": Float(
+                compute=lambda env, m, i: env.value(m, i, "rate") / env.company_currency_rate(m, i),
+                inverse_fn=lambda env, m, i, v: {"rate": float(v) * env.company_currency_rate(m, i)},
+            ),
             "inverse_company_rate": Float(
-                compute=lambda env, m, i: 1.0 / (env.value(m, i, "rate") or 1.0),
+                compute=lambda env, m, i: env.company_currency_rate(m, i) / (env.value(m, i, "rate") or 1.0),
+                inverse_fn=lambda env, m, i, v: {"rate": env.company_currency_rate(m, i) / float(v)},
             ),
             "currency_id": Many2one("res.currency", "Currency", required=True, ondelete="cascade"),
             "company_id": Many2one("res.company", "Company", default=lambda env: env.company_id),

@@ -100,6 +100,21 @@ class ComputeMixin:
                 best = row
         return best["rate"] if best else 1.0
 
+    def company_currency_rate(self, model: str, rate_id: int) -> float:
+        """Rate of the rate row's company currency at the row's date (1.0 when none)."""
+        row = self.txn.get(model, rate_id)
+        company = (row or {}).get("company_id") or self.company_id  # type: ignore[attr-defined]
+        currency = self.txn.get("res.company", company)["currency_id"]
+        day = (row or {}).get("name") or self.today()
+        best = None
+        for rid in self.txn.ids("res.currency.rate"):
+            other = self.txn.get("res.currency.rate", rid)
+            if other["currency_id"] != currency or other["company_id"] not in (False, company):
+                continue
+            if other["name"] <= day and (best is None or other["name"] > best["name"]):
+                best = other
+        return best["rate"] if best else 1.0
+
     def currency_decimals(self, rid: int) -> int:
         rounding = self.value("res.currency", rid, "rounding") or 0.01
         return max(0, int(math.ceil(math.log10(1 / rounding)))) if rounding < 1 else 0

@@ -32,6 +32,8 @@ class Field:
     # Company-dependent (16/17 ir.property rows, 18+ jsonb): one value per company, read and written
     # for env.company (odoo-facts §0, §1.7). Stored as {company_id: value}.
     company_dependent: bool = False
+    # Computed field made writable: inverse(env, model, id, value) -> stored values to write instead.
+    inverse_fn: Callable[..., dict] | None = None
     check_company: bool = False  # relational: target must belong to the record's company (_check_company)
 
     @property

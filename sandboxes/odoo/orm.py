@@ -453,6 +453,7 @@ class Env(ComputeMixin):
             "write_date": now,
         }
         x2many: list[tuple[Field, Any]] = []
+        inverses = [(f, vals[n]) for n, f in mdef.fields.items() if f.inverse_fn and n in vals]
         for fname, f in mdef.fields.items():
             if fname in MAGIC or f.compute is not None:
                 continue
@@ -474,6 +475,8 @@ class Env(ComputeMixin):
                     value = self.convert(model, f, default) if default is not None else f.empty()
                     row[fname] = {} if f.company_dependent else value
         self.txn.put(model, rid, row)
+        for f, value in inverses:
+            self.txn.put(model, rid, {**row, **f.inverse_fn(self, model, rid, value)})  # type: ignore[misc]
         for f, commands in x2many:
             self._apply_x2many(model, rid, f, commands)
         self._check_unique_local(model, rid)
@@ -695,6 +698,9 @@ class Env(ComputeMixin):
             later = []
             for fname, value in own.items():
                 f = mdef.fields[fname]
+                if f.inverse_fn is not None:
+                    row.update(f.inverse_fn(self, model, rid, value))
+                    continue
                 if fname in MAGIC or f.compute is not None:
                     continue  # Odoo ignores writes to non-stored computed fields without inverse
                 if f.x2many:

@@ -447,3 +447,62 @@ def test_company_dependent_default_applies_to_every_company(sb, admin_xml):
         "product.category", "read", [categ], ["property_cost_method"], context={"allowed_company_ids": [c2]}
     )
     assert read[0]["property_cost_method"] == "standard"
+
+
+@pytest.mark.parametrize("model", ["res.partner", "res.partner.category", "product.category"])
+def test_recursive_parents_are_refused(admin_xml, model):
+    a = admin_xml(model, "create", {"name": "A"})
+    b = admin_xml(model, "create", {"name": "B", "parent_id": a})
+    with pytest.raises(xmlrpc.client.Fault) as err:
+        admin_xml(model, "write", [a], {"parent_id": b})
+    assert err.value.faultCode == 2 and "recursive" in err.value.faultString
+
+
+def test_currency_rate_company_rate_is_relative_to_the_company_currency(sb, admin_xml):
+    c1, c2 = sb.company_ids  # USD and AUD companies
+    usd, eur, aud = (sb.ids["currencies"][c] for c in ("USD", "EUR", "AUD"))
+    admin_xml(
+        "res.currency.rate",
+        "create",
+        {"name": "2026-11-01", "currency_id": aud, "rate": 1.0, "company_id": c2},
+    )
+    rid = admin_xml(
+        "res.currency.rate",
+        "create",
+        {"name": "2026-11-01", "currency_id": usd, "company_rate": 0.65, "company_id": c2},
+        context={"allowed_company_ids": [c2]},
+    )
+    row = admin_xml(
+        "res.currency.rate",
+        "read",
+        [rid],
+        ["rate", "company_rate", "inverse_company_rate"],
+        context={"allowed_company_ids": [c2]},
+    )[0]
+    assert row["rate"] == pytest.approx(0.65) and row["inverse_company_rate"] == pytest.approx(1 / 0.65)
+    admin_xml(
+        "res.currency.rate",
+        "write",
+        [rid],
+        {"inverse_company_rate": 2.0},
+        context={"allowed_company_ids": [c2]},
+    )
+    assert admin_xml("res.currency.rate", "read", [rid], ["rate"], context={"allowed_company_ids": [c2]})[0][
+        "rate"
+    ] == pytest.approx(0.5)
+    eur_rate = admin_xml(
+        "res.currency.rate", "create", {"name": "2026-11-01", "currency_id": eur, "rate": 0.9}
+    )
+    assert admin_xml("res.currency.rate", "read", [eur_rate], ["company_rate"])[0][
+        "company_rate"
+    ] == pytest.approx(0.9)
+
+
+def test_currency_rate_must_be_positive_and_unique_per_day(admin_xml, sb):
+    eur = sb.ids["currencies"]["EUR"]
+    with pytest.raises(xmlrpc.client.Fault):
+        admin_xml("res.currency.rate", "create", {"name": "2026-10-01", "currency_id": eur, "rate": 0})
+    admin_xml("res.currency.rate", "create", {"name": "2026-10-01", "currency_id": eur, "rate": 0.9})
+    with pytest.raises(xmlrpc.client.Fault) as err:
+        admin_xml("res.currency.rate", "create", {"name": "2026-10-01", "currency_id": eur, "rate": 0.8})
+    assert err.value.faultCode == 2

@@ -7,6 +7,7 @@ import binascii
 import hashlib
 import mimetypes
 import re
+from collections.abc import Callable
 from typing import Any
 
 from ..errors import UserError, ValidationError
@@ -56,7 +57,33 @@ def _partner_name_check(env: Any, ids: list[int], vals: dict | None = None) -> N
             raise ValidationError("Contacts require a name")
 
 
-register("res.partner", after_create=_partner_name_check, after_write=_partner_name_check)
+def _no_recursion(model: str, message: str) -> Callable[..., None]:
+    def check(env: Any, ids: list[int], vals: dict | None = None) -> None:
+        for rid in ids:
+            seen = {rid}
+            parent = env.value(model, rid, "parent_id")
+            while parent:
+                if parent in seen:
+                    raise ValidationError(message)
+                seen.add(parent)
+                parent = env.value(model, parent, "parent_id")
+
+    return check
+
+
+_partner_recursion = _no_recursion("res.partner", "You cannot create recursive Partner hierarchies.")
+
+
+def _partner_checks(env: Any, ids: list[int], vals: dict | None = None) -> None:
+    _partner_name_check(env, ids)
+    _partner_recursion(env, ids)
+
+
+register("res.partner", after_create=_partner_checks, after_write=_partner_checks)
+_tags_recursion = _no_recursion("res.partner.category", "You can not create recursive tags.")
+register("res.partner.category", after_create=_tags_recursion, after_write=_tags_recursion)
+_categ_recursion = _no_recursion("product.category", "You cannot create recursive categories.")
+register("product.category", after_create=_categ_recursion, after_write=_categ_recursion)
 
 
 def _imd_check(env: Any, ids: list[int], vals: dict | None = None) -> None:
