@@ -464,7 +464,7 @@ def test_currency_rate_company_rate_is_relative_to_the_company_currency(sb, admi
     admin_xml(
         "res.currency.rate",
         "create",
-        {"name": "2026-11-01", "currency_id": aud, "rate": 1.0, "company_id": c2},
+        {"name": "2026-11-01", "currency_id": aud, "rate": 2.0, "company_id": c2},
     )
     rid = admin_xml(
         "res.currency.rate",
@@ -479,7 +479,8 @@ def test_currency_rate_company_rate_is_relative_to_the_company_currency(sb, admi
         ["rate", "company_rate", "inverse_company_rate"],
         context={"allowed_company_ids": [c2]},
     )[0]
-    assert row["rate"] == pytest.approx(0.65) and row["inverse_company_rate"] == pytest.approx(1 / 0.65)
+    assert row["rate"] == pytest.approx(1.3) and row["company_rate"] == pytest.approx(0.65)
+    assert row["inverse_company_rate"] == pytest.approx(1 / 0.65)
     admin_xml(
         "res.currency.rate",
         "write",
@@ -489,7 +490,7 @@ def test_currency_rate_company_rate_is_relative_to_the_company_currency(sb, admi
     )
     assert admin_xml("res.currency.rate", "read", [rid], ["rate"], context={"allowed_company_ids": [c2]})[0][
         "rate"
-    ] == pytest.approx(0.5)
+    ] == pytest.approx(1.0)
     eur_rate = admin_xml(
         "res.currency.rate", "create", {"name": "2026-11-01", "currency_id": eur, "rate": 0.9}
     )
