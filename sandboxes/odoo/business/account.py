@@ -301,9 +301,9 @@ def _line_before_write(env: Any, ids: list[int], vals: dict) -> None:
 
 
 def _line_after(env: Any, ids: list[int], vals: dict | None = None) -> None:
+    """A line created or edited directly: recompute its invoice (idempotent, draft invoices only)."""
     for mid in {env.value("account.move.line", lid, "move_id") for lid in ids}:
-        if env.context.get("_in_move_create") != mid:
-            sync_invoice(env, mid)
+        sync_invoice(env, mid)
 
 
 def _line_before_unlink(env: Any, ids: list[int]) -> None:
