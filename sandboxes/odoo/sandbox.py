@@ -89,8 +89,15 @@ class OdooSandbox:
 
     Credentials: ``login``/``password``/``api_key`` (admin, uid ``uid``) and ``bridge_login``/
     ``bridge_password``/``bridge_api_key`` (the bridge's bot user, uid ``bridge_uid``, groups
-    ``bridge_groups``: internal user + Access Rights by default so it may use ir.model.data).
-    A ``demo`` user (password ``demo``, internal user of the first company only) is there for ACL tests.
+    ``bridge_groups``: internal user, Access Rights (ir.model.data) and the accounting, sales, purchase
+    and inventory user groups by default). A ``demo`` user (password ``demo``, internal user of the
+    first company only, no app groups) is there for access-right tests.
+
+    Options: ``api_key_expiration`` (18/19: for both keys; the bridge's defaults to 90 days),
+    ``companies`` (1–3), ``hold_commit_after_webhook`` (17/18: seconds a transaction stays open after
+    it sent a webhook), ``untriggered_create_repeats``/``untriggered_write_repeats`` (webhooks per
+    create/write for rules without trigger fields; observed 14 and 2), ``webhook_timeout`` (1 s as in
+    Odoo), ``retry_sleep_scale`` (Odoo sleeps uniform(0, 2**try) s between retries; scaled down here).
     """
 
     def __init__(
