@@ -61,8 +61,12 @@ def test_action_post_returns_false_and_numbers_the_invoice(admin_xml):
     assert admin_xml("account.move", "read", [second], ["name"])[0]["name"] == f"INV/{year}/00002"
 
 
-def test_vendor_bill_uses_the_purchase_journal(admin_xml):
+def test_vendor_bill_needs_a_bill_date_and_uses_the_purchase_journal(admin_xml):
     bill = _invoice(admin_xml, move_type="in_invoice")
+    with pytest.raises(xmlrpc.client.Fault) as err:
+        admin_xml("account.move", "action_post", [bill])
+    assert err.value.faultCode == 2 and "Bill/Refund date is required" in err.value.faultString
+    admin_xml("account.move", "write", [bill], {"invoice_date": "2026-11-20"})
     admin_xml("account.move", "action_post", [bill])
     assert admin_xml("account.move", "read", [bill], ["name"])[0]["name"].startswith("BILL/")
 

@@ -358,6 +358,8 @@ def move_action_post(env: Any, ids: list[int]) -> bool:
         _check_balanced(env.with_context(check_move_validity=True), mid)
         vals: dict[str, Any] = {"state": "posted", "posted_before": True}
         date = su.value("account.move", mid, "date")
+        if mtype in ("in_invoice", "in_refund") and not su.value("account.move", mid, "invoice_date"):
+            raise UserError("The Bill/Refund date is required to validate this document.")
         if mtype in INVOICE_TYPES:
             inv_date = su.value("account.move", mid, "invoice_date") or su.today()
             vals["invoice_date"] = inv_date
