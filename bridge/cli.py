@@ -187,6 +187,10 @@ main.add_command(demo)
 
 main.add_command(status)
 
+from bridge.scheduler_cli import scheduler  # noqa: E402
+
+main.add_command(scheduler)
+
 
 @main.group()
 def sandbox() -> None:

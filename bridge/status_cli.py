@@ -27,6 +27,21 @@ def queue_depths(runtime) -> dict[str, int | str]:
     return depths
 
 
+def webhook_health(session) -> list[dict]:
+    """When webhooks last arrived, and the scheduler's alarm when they look dead (bridge/polling/health.py)."""
+    from bridge.polling.health import all_rows
+
+    return [
+        {
+            "source": r.source,
+            "connection": r.connection_id,
+            "last_received": r.last_received_at.isoformat(timespec="seconds") if r.last_received_at else None,
+            "alarm": r.alarm,
+        }
+        for r in all_rows(session)
+    ]
+
+
 @click.command()
 @click.option("--json", "as_json", is_flag=True)
 def status(as_json: bool) -> None:
@@ -48,6 +63,7 @@ def status(as_json: bool) -> None:
             "mismatches": mismatches.counts_by_status(session),
             "delayed_events": deferred.pending(session),
             "unrouted_events": unrouted.count(session),
+            "webhooks": webhook_health(session),
         }
     data["queues"] = queue_depths(runtime)
     from bridge.xero.governor import RateGovernor
@@ -72,3 +88,8 @@ def status(as_json: bool) -> None:
     open_count = data["mismatches"].get("open", 0)
     click.echo(f"mismatch log: {open_count} open  {json.dumps(data['mismatches'], sort_keys=True)}")
     click.echo(f"delayed events: {data['delayed_events']}   unrouted events: {data['unrouted_events']}")
+    for w in data["webhooks"]:
+        state = f"ALARM: {w['alarm']}" if w["alarm"] else "ok"
+        click.echo(
+            f"webhooks {w['source']} {w['connection']}: last received {w['last_received'] or 'never'}  {state}"
+        )

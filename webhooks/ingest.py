@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from bridge.broker.publisher import Outgoing, Publisher
 from bridge.events import Event
 from bridge.metrics import EVENTS_PUBLISHED, EVENTS_UNROUTED
+from bridge.polling import health
 from bridge.store import Database
 from bridge.store import unrouted as unrouted_store
 
@@ -38,6 +39,10 @@ def accept(batch: Batch, publisher: Publisher, db: Database) -> None:
     """
     publisher.publish([outgoing(e) for e in batch.events])
     EVENTS_PUBLISHED.labels(batch.source).inc(len(batch.events))
+    try:  # for the scheduler's "webhooks look dead" check; at most one write per 10 s per connection
+        health.received(db, batch.source, (e.connection for e in batch.events))
+    except Exception:  # noqa: BLE001 - the events are safe on the broker; this is only a heartbeat
+        log.warning("could not note the webhook's arrival in the store", exc_info=True)
     if batch.unrouted:
         with db.session() as session:
             for body, tenant_id, company_id in batch.unrouted:

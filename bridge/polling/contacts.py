@@ -1,0 +1,184 @@
+"""Contacts: Xero Contacts and Odoo res.partner by modification time, Xero ContactGroups by hash."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+from bridge.events import Event, parse_odoo_datetime
+from bridge.polling.specs import Change, HashSpec, Scope, WatermarkSpec
+
+PAGE = 200
+_MS_DATE = re.compile(r"^/Date\((-?\d+)([+-]\d{4})?\)/$")
+
+
+def parse_xero_updated(value: object) -> datetime | None:
+    """UpdatedDateUTC comes as MS-JSON `/Date(1746349964107+0000)/` (xero-facts §5), or ISO 8601."""
+    text = str(value or "")
+    match = _MS_DATE.match(text)
+    if match:
+        return datetime.fromtimestamp(int(match.group(1)) / 1000, UTC)
+    try:
+        parsed = datetime.fromisoformat(text.rstrip("Z"))
+    except ValueError:
+        return None
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+class XeroContacts(WatermarkSpec):
+    """Xero Contacts with If-Modified-Since (xero-facts §5), archived ones too: archiving is a change
+    (the importer maps ARCHIVED to active=False). Newest first, so a contact changed while the pages
+    are read pushes others to later pages (read twice) instead of earlier ones (skipped); the changed
+    one itself is newer than this round's watermark and comes next round."""
+
+    source = "xero"
+    entity = "contact"
+    webhook_source = "xero"
+
+    def overlap(self, settings) -> float:
+        return settings.polling.xero_overlap
+
+    def changes(self, scope: Scope, since: datetime) -> Iterator[Change]:
+        params = {"includeArchived": "true", "order": "UpdatedDateUTC DESC"}
+        for row in scope.xero.paginate("Contacts", params, if_modified_since=since):
+            modified = parse_xero_updated(row.get("UpdatedDateUTC"))
+            if modified is None:
+                continue
+            yield Change(
+                resource_id=row["ContactID"],
+                modified_at=modified,
+                version=str(row.get("UpdatedDateUTC")),
+                record_id=row["ContactID"],
+                payload={"Name": row.get("Name"), "ContactStatus": row.get("ContactStatus")},
+            )
+
+    def envelope(self, scope: Scope, change: Change, received_at: datetime) -> Event:
+        # Xero's own key (tenant|category|id|type|eventDateUtc, xero-facts §1) cannot be rebuilt: the
+        # poll key is stable per (record, UpdatedDateUTC) instead, so overlapping polls dedupe.
+        stamp = change.modified_at.isoformat(timespec="milliseconds")
+        return Event(
+            source="xero",
+            origin="poll",
+            connection=scope.connection_id,
+            entity=self.entity,
+            resource_id=change.resource_id,
+            change_type=change.change_type,
+            occurred_at=change.modified_at,
+            dedupe_key=f"poll|xero|{scope.tenant_id}|Contact|{change.resource_id}|{stamp}",
+            tenant_id=scope.tenant_id,
+            payload={"ContactID": change.resource_id, "UpdatedDateUTC": change.version, **change.payload},
+            received_at=received_at,
+        )
+
+
+class OdooPartners(WatermarkSpec):
+    """res.partner by write_date (odoo-facts §4): `>=` from the watermark minus minutes of overlap,
+    archived rows included (active_test=False), the bridge's own writes left out (their echo), paged
+    by id (a row changed meanwhile keeps its place). A contact person's change is its company's."""
+
+    source = "odoo"
+    entity = "contact"
+    model = "res.partner"
+    fields = ("write_date", "parent_id", "type", "is_company", "company_id")
+
+    def overlap(self, settings) -> float:
+        return settings.polling.odoo_overlap
+
+    def domain(self, scope: Scope, since: datetime) -> list:
+        stamp = since.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+        domain: list = [("write_date", ">=", stamp)]
+        if scope.odoo.uid is not None:
+            domain.append(("write_uid", "!=", scope.odoo.uid))
+        if scope.company_id is not None:
+            if scope.odoo_shared:
+                domain += ["|", ("company_id", "=", scope.company_id), ("company_id", "=", False)]
+            else:
+                domain.append(("company_id", "=", scope.company_id))
+        return domain
+
+    def changes(self, scope: Scope, since: datetime) -> Iterator[Change]:
+        odoo = scope.odoo
+        domain = self.domain(scope, since)
+        last_id = 0
+        while True:
+            rows = odoo.search_read(
+                self.model, [*domain, ("id", ">", last_id)], list(self.fields), limit=PAGE, order="id asc"
+            )
+            for row in rows:
+                change = self.change(row)
+                if change is not None:
+                    yield change
+            if len(rows) < PAGE:
+                return
+            last_id = rows[-1]["id"]
+
+    @staticmethod
+    def change(row: dict) -> Change | None:
+        modified = parse_odoo_datetime(row.get("write_date"))
+        if modified is None:
+            return None
+        parent = row.get("parent_id")
+        parent_id = parent[0] if isinstance(parent, list) else parent
+        if parent_id and row.get("type", "contact") == "contact" and not row.get("is_company"):
+            # A contact person lives in Xero inside its company's contact: one change of the parent.
+            return Change(str(parent_id), modified, row["write_date"], None, payload={"child": row["id"]})
+        return Change(str(row["id"]), modified, row["write_date"], str(row["id"]))
+
+    def envelope(self, scope: Scope, change: Change, received_at: datetime) -> Event:
+        return Event(
+            source="odoo",
+            origin="poll",
+            connection=scope.connection_id,
+            entity=self.entity,
+            resource_id=change.resource_id,
+            change_type=change.change_type,
+            occurred_at=change.modified_at,
+            dedupe_key=f"poll|odoo|{scope.connection_id}|{self.model}|{change.resource_id}|{change.version}",
+            company_id=scope.company_id,
+            payload={"_model": self.model, "_id": int(change.resource_id), "write_date": change.version}
+            | change.payload,
+            received_at=received_at,
+        )
+
+
+class XeroContactGroups(HashSpec):
+    """Xero ContactGroups: no If-Modified-Since and no webhook (xero-facts §1, §5), and a membership
+    change does not touch the contact. Read in full (the list, then each group's members) and compared
+    by hash; a group renamed, deleted or with members in or out re-syncs the contacts concerned
+    (their tags in Odoo). One call per group, so it runs with the reconciliation, not every poll."""
+
+    source = "xero"
+    entity = "contact_group"
+    emits = ("xero", "contact")
+
+    def records(self, scope: Scope) -> Iterator[tuple[str, Any, Any]]:
+        xero = scope.xero
+        for group in xero.get("ContactGroups").get("ContactGroups") or []:
+            group_id = group["ContactGroupID"]
+            full = (xero.get(f"ContactGroups/{group_id}").get("ContactGroups") or [{}])[0]
+            members = sorted(c["ContactID"] for c in full.get("Contacts") or [])
+            content = {"Name": group.get("Name"), "Status": group.get("Status"), "Contacts": members}
+            yield group_id, content, members
+
+    def envelopes(
+        self, scope: Scope, record_id: str, digest: str, detail: Any, previous: Any, received_at: datetime
+    ) -> list[Event]:
+        members = sorted(set(detail or []) | set(previous or []))
+        return [
+            Event(
+                source="xero",
+                origin="poll",
+                connection=scope.connection_id,
+                entity="contact",
+                resource_id=contact_id,
+                change_type="update",
+                occurred_at=None,
+                dedupe_key=f"poll|xero|{scope.tenant_id}|ContactGroup|{record_id}|{digest[:16]}|{contact_id}",
+                tenant_id=scope.tenant_id,
+                payload={"ContactID": contact_id, "ContactGroupID": record_id},
+                received_at=received_at,
+            )
+            for contact_id in members
+        ]
