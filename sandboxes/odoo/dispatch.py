@@ -124,12 +124,82 @@ def _check_access(env: Any, model: str, ids: list[int], operation: str) -> None:
     env.check_records(model, [i for i in ids if env.txn.exists(model, i)], operation)
 
 
+def _web_read(env: Any, model: str, ids: list[int], specification: dict) -> list[dict]:
+    """17+ ``web_read`` (web/models/models.py, odoo-facts §1.7): nested reads by a specification;
+    many2one → id, or a dict when the spec has ``fields``; x2many → ids, or dicts when specified."""
+    names = list(specification) or ["id"]
+    values_list = [{"id": i} for i in ids] if names == ["id"] else env.read(model, ids, names, load=None)
+    for fname, spec in specification.items():
+        f = env.field(model, fname)
+        if f is None or not f.relational or not spec:
+            continue
+        sub = dict(spec.get("fields") or {})
+        if f.type == "many2one":
+            if "fields" not in spec:
+                continue
+            want_name = sub.pop("display_name", None) is not None
+            targets = sorted({v[fname] for v in values_list if v[fname]})
+            data = {v["id"]: v for v in _web_read(env, f.comodel, targets, sub)}  # type: ignore[arg-type]
+            for tid in targets if want_name else []:
+                data[tid]["display_name"] = env.sudo().display_name(f.comodel, tid)
+            for values in values_list:
+                if values[fname]:
+                    values[fname] = data[values[fname]]
+        else:
+            targets = sorted({t for v in values_list for t in v[fname]})
+            data = {v["id"]: v for v in _web_read(env, f.comodel, targets, sub)}  # type: ignore[arg-type]
+            for values in values_list:
+                values[fname] = [data[t] for t in values[fname] if t in data]
+    return values_list
+
+
+def _web_search_read(
+    env: Any,
+    model: str,
+    domain: Any,
+    specification: dict,
+    offset: int = 0,
+    limit: int | None = None,
+    order: str | None = None,
+    count_limit: int | None = None,
+) -> dict:
+    ids = env.search(model, domain, offset=offset, limit=limit, order=order)
+    length = (
+        env.search_count(model, domain, limit=count_limit)
+        if limit and len(ids) == limit
+        else len(ids) + offset
+    )
+    return {"length": length, "records": _web_read(env, model, ids, specification)}
+
+
+def _web_search_read_16(
+    env: Any,
+    model: str,
+    domain: Any = None,
+    fields: list[str] | None = None,
+    offset: int = 0,
+    limit: int | None = None,
+    order: str | None = None,
+    count_limit: int | None = None,
+) -> dict:
+    """16: the older fields-list form (no nested specification)."""
+    ids = env.search(model, domain, offset=offset, limit=limit, order=order)
+    length = (
+        env.search_count(model, domain, limit=count_limit)
+        if limit and len(ids) == limit
+        else len(ids) + offset
+    )
+    return {"length": length, "records": env.read(model, ids, fields) if ids else []}
+
+
 # Access probes (how a setup command can check its rights). Availability per version is from memory,
 # not from the fact sheet: 18 added has_access/check_access and deprecated check_access_rights.
 VERSIONED_METHODS: dict[str, tuple[bool, Callable[..., Any], tuple[int, ...]]] = {
     "check_access_rights": (True, _check_access_rights, (16, 17, 18)),
     "has_access": (False, _has_access, (18, 19)),
     "check_access": (False, _check_access, (18, 19)),
+    "web_read": (False, _web_read, (17, 18, 19)),
+    "web_search_read": (True, _web_search_read, (17, 18, 19)),
 }
 
 
@@ -140,6 +210,8 @@ def resolve(env: Any, model: str, method: str) -> tuple[bool, Callable[..., Any]
     env.mdef(model)
     if method == "search" and env.db.version == 16:
         return True, lambda e, *a, **k: _search_16(e, model, *a, **k)
+    if method == "web_search_read" and env.db.version == 16:
+        return True, _bind_model(_web_search_read_16, model)
     if method in ORM_METHODS:
         api_model, fn = ORM_METHODS[method]
         return api_model, _bind_model(fn, model)

@@ -348,3 +348,43 @@ def test_json2_context_get_gives_the_keys_own_uid(make_sandbox):
     sb = make_sandbox(19)
     r = Json2(sb, sb.bridge_api_key).post("res.users", "context_get", {})
     assert r.status_code == 200 and r.json()["uid"] == sb.bridge_uid
+
+
+def test_web_read_reads_an_invoice_with_its_lines_in_one_call(make_sandbox):
+    sb = make_sandbox(17)
+    rpc = XmlRpc(sb, sb.login, sb.password)
+    move = rpc(
+        "account.move",
+        "create",
+        {
+            "move_type": "out_invoice",
+            "partner_id": 3,
+            "invoice_line_ids": [(0, 0, {"name": "L1", "price_unit": 7, "quantity": 2})],
+        },
+    )
+    spec = {
+        "name": {},
+        "partner_id": {"fields": {"display_name": {}}},
+        "currency_id": {},
+        "invoice_line_ids": {"fields": {"name": {}, "quantity": {}, "price_unit": {}}},
+    }
+    [inv] = rpc("account.move", "web_read", [move], spec)
+    assert inv["partner_id"] == {
+        "id": 3,
+        "display_name": rpc("res.partner", "read", [3], ["display_name"])[0]["display_name"],
+    }
+    assert isinstance(inv["currency_id"], int)
+    assert [(line["name"], line["quantity"], line["price_unit"]) for line in inv["invoice_line_ids"]] == [
+        ("L1", 2.0, 7.0)
+    ]
+    page = rpc("account.move", "web_search_read", [("id", "=", move)], {"name": {}}, limit=10)
+    assert page == {"length": 1, "records": [{"id": move, "name": "/"}]}
+
+
+def test_web_read_does_not_exist_on_16(make_sandbox):
+    sb = make_sandbox(16)
+    rpc = XmlRpc(sb, sb.login, sb.password)
+    with pytest.raises(xmlrpc.client.Fault):
+        rpc("res.partner", "web_read", [3], {"name": {}})
+    page = rpc("res.country", "web_search_read", [("code", "=", "AU")], ["name"])
+    assert page["length"] == 1 and page["records"][0]["name"] == "Australia"
