@@ -476,7 +476,8 @@ class Env(ComputeMixin):
                     row[fname] = {} if f.company_dependent else value
         self.txn.put(model, rid, row)
         for f, value in inverses:
-            self.txn.put(model, rid, {**row, **f.inverse_fn(self, model, rid, value)})  # type: ignore[misc]
+            current = self.txn.get(model, rid)
+            self.txn.put(model, rid, {**current, **f.inverse_fn(self, model, rid, value)})  # type: ignore[arg-type,misc]
         for f, commands in x2many:
             self._apply_x2many(model, rid, f, commands)
         self._check_unique_local(model, rid)
