@@ -82,6 +82,8 @@ def account_account(v: int) -> ModelDef:
         rec_name="code",
         read_group="account.group_account_invoice",
         write_group="account.group_account_manager",
+        # 16/17: unique (code, company_id); 18+ codes are per company in code_store (not modelled)
+        unique=[("code", "company_id")] if v <= 17 else [],
     )
 
 
@@ -471,7 +473,10 @@ def _product_fields(v: int) -> dict:
 def product_template(v: int) -> ModelDef:
     f = _product_fields(v)
     f["product_variant_ids"] = One2many("product.product", "product_tmpl_id", "Products")
-    return make_model("product.template", "Product", f, order="name", company_field="company_id")
+    # barcode: one product per barcode (product.product barcode uniqueness; one variant per template here)
+    return make_model(
+        "product.template", "Product", f, order="name", company_field="company_id", unique=[("barcode",)]
+    )
 
 
 def product_product(v: int) -> ModelDef:

@@ -209,3 +209,19 @@ def test_search_count_argument_only_on_16(make_sandbox, version):
         with pytest.raises(xmlrpc.client.Fault) as err:
             rpc("res.country", "search", [("code", "=", "AU")], count=True)
         assert "count" in err.value.faultString
+
+
+def test_unique_keys_of_business_records(make_sandbox):
+    sb, rpc = _rpc(make_sandbox, 17)
+    rpc("product.template", "create", {"name": "A", "barcode": "123"})
+    rpc("res.partner.bank", "create", {"acc_number": "NL91 ABNA 0417 1643 00", "partner_id": 3})
+    cases = [
+        ("product.template", {"name": "B", "barcode": "123"}),
+        ("res.partner.bank", {"acc_number": "nl91abna0417164300", "partner_id": 3}),  # same once sanitized
+        ("account.account", {"code": "400000", "name": "Dup", "account_type": "income"}),
+        ("account.journal", {"code": "INV", "name": "Dup", "type": "sale"}),
+    ]
+    for model, vals in cases:
+        with pytest.raises(xmlrpc.client.Fault) as err:
+            rpc(model, "create", vals)
+        assert err.value.faultCode == 2, model
