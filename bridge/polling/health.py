@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 TOUCH_EVERY = 10.0  # seconds: one store write per source and connection at most this often, per process
 
-_touched: dict[tuple[str, str], float] = {}
+_touched: dict[tuple[str, str, str], float] = {}
 _touched_lock = threading.Lock()
 
 
@@ -44,7 +44,7 @@ def received(db: Database, source: str, connection_ids: Iterable[str | None], fo
     due = []
     with _touched_lock:
         for connection_id in {c for c in connection_ids if c}:
-            key = (source, connection_id)
+            key = (db.url, source, connection_id)
             if force or now_mono - _touched.get(key, -1e9) >= TOUCH_EVERY:
                 _touched[key] = now_mono
                 due.append(connection_id)

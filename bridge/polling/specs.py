@@ -72,6 +72,7 @@ class Change:
     record_id: str | None = None
     change_type: str = "update"
     payload: dict = field(default_factory=dict)
+    fingerprint: str = ""  # what the record holds now, when `version` alone cannot tell two changes apart
 
 
 class WatermarkSpec(ABC):
@@ -95,7 +96,8 @@ class WatermarkSpec(ABC):
         """The event a webhook for this change would have produced, with origin "poll"."""
 
     def binding_version(self, binding) -> str | None:
-        """The version of this side that the binding recorded when the bridge last applied the record."""
+        """The version of this side that the binding recorded when the bridge last applied the record,
+        if a version identifies one state of the record (None: it does not, always send the change)."""
         return binding.xero_version if self.source == "xero" else binding.odoo_version
 
 

@@ -38,11 +38,10 @@ def poll_from(stored: datetime | None, start: datetime, overlap: float, lookback
     """Where a poll starts reading: the watermark minus the overlap and any extra lookback, but never
     before `start`, when the connection was made (what existed before is bulk sync's business).
 
-    `start` is rounded up to the second: both sources compare whole seconds (If-Modified-Since;
-    write_date over RPC, odoo-facts §4), and a record from the connection's first second would
-    otherwise be taken for a change.
+    `start` is rounded down to the second: both sources compare whole seconds (If-Modified-Since;
+    write_date over RPC, odoo-facts §4), and a change in the connection's first second must be seen.
     """
-    floor = start.replace(microsecond=0) + (timedelta(seconds=1) if start.microsecond else timedelta(0))
+    floor = start.replace(microsecond=0)
     if stored is None:
         return floor
     return max(floor, stored - timedelta(seconds=overlap + lookback))

@@ -1,0 +1,402 @@
+"""Change detection without webhooks, end to end: Xero sandbox ⇄ bridge (broker, worker, scheduler) ⇄ Odoo sandbox.
+
+Webhooks are dropped on purpose (a disabled Xero subscription, paused Odoo rules) and the
+scheduler's poll or reconciliation must bring the change anyway.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+import pytest
+
+from bridge.cli_world import World
+from bridge.config import PollSettings
+from bridge.polling import health
+from bridge.polling.contacts import OdooPartners
+from bridge.polling.runner import run_watermark
+from bridge.polling.scheduler import Plan, Scheduler
+from bridge.store import bindings
+from bridge.store.models import WebhookHealth
+
+
+def started(world: World) -> World:
+    """The world, its connection made in a second of its own: the pollers look no further back than
+    the connection, and the sandboxes' seed records (made a moment before) are not changes."""
+    from bridge.store.models import Connection, utcnow
+
+    world.start()
+    time.sleep(1.0 - utcnow().microsecond / 1e6)
+    with world.runtime.db.session() as session:
+        session.get(Connection, "demo").created_at = utcnow()
+    return world
+
+
+@pytest.fixture
+def world(tmp_path):
+    w = started(World(home=str(tmp_path / "home")))
+    yield w
+    w.stop()
+
+
+def scheduler(world: World, **kwargs) -> Scheduler:
+    return Scheduler(world.runtime, keep_events=True, **kwargs)
+
+
+def xero_contacts(world: World, name: str) -> list[dict]:
+    """Read from the sandbox directly: reads in a loop would spend the tenant's API budget."""
+    org = world.xero.org()
+    with org.lock:
+        return [dict(c) for c in org.contacts.values() if c.get("Name") == name]
+
+
+def odoo_partners(world: World, name: str, fields=("name", "phone", "active", "category_id")) -> list[dict]:
+    admin = world.odoo.env("admin").with_context(active_test=False)
+    return admin.search_read("res.partner", [("name", "=", name)], list(fields))
+
+
+def disable_xero_webhooks(world: World) -> None:
+    """What Xero does after 24 h of failed deliveries: the subscription stops sending (xero-facts §1)."""
+    for subscription in world.xero.webhooks.subscriptions.values():
+        subscription.status = "DISABLED"
+
+
+def pause_odoo_webhooks(world: World) -> None:
+    """Odoo's webhook has no retry (odoo-facts §2.1): as if every notification got lost."""
+    admin = world.odoo.env("admin")
+    rules = admin.search("base.automation", [("name", "like", "Xero bridge: ")])
+    assert rules, "bridge odoo setup made no rules"
+    admin.write("base.automation", rules, {"active": False})
+
+
+def create_in_xero(world: World, contact: dict) -> dict:
+    response = world.xero_api("PUT", "Contacts", json={"Contacts": [contact]})
+    assert response.status_code == 200, response.text
+    return response.json()["Contacts"][0]
+
+
+def synced_partner(world: World, name: str) -> dict:
+    """A partner created in Odoo and exported through the webhook, with its Xero contact."""
+    partner_id = world.odoo.env("admin").create("res.partner", {"name": name, "is_company": True})
+    assert world.wait(lambda: xero_contacts(world, name)), f"{name} never reached Xero"
+    with world.runtime.db.session() as session:
+        assert world.wait(lambda: bindings.by_odoo(session, "demo", "contact", partner_id))
+    world.xero.wait_for_webhooks()
+    world.wait(lambda: world.stats().get("unchanged"), timeout=5)  # the echo of our own write
+    return {"id": partner_id, "xero": xero_contacts(world, name)[0]}
+
+
+def settle(world: World, seconds: float = 1.0) -> None:
+    world.wait(lambda: False, timeout=seconds)
+
+
+# ---------------------------------------------------------------------------------------- healing
+
+
+def test_a_dropped_xero_webhook_is_healed_by_the_next_poll(world):
+    disable_xero_webhooks(world)
+    created = create_in_xero(world, {"Name": "Lost Webhook Ltd", "EmailAddress": "lost@webhook.test"})
+    assert world.xero.wait_for_webhooks(timeout=1) is False  # held by the disabled subscription
+    settle(world)
+    assert odoo_partners(world, "Lost Webhook Ltd") == []
+
+    done = scheduler(world).poll()
+
+    assert not done.failures
+    (event,) = [e for r in done.results for e in r.events if r.spec == "xero:contact"]
+    assert (event.origin, event.resource_id, event.routing_key) == (
+        "poll",
+        created["ContactID"],
+        "to_odoo.partners.contact",
+    )
+    assert world.wait(lambda: odoo_partners(world, "Lost Webhook Ltd")), "the poll did not heal it"
+    # the next poll sees the contact again (overlap) but knows it is applied: nothing is sent
+    assert world.wait(lambda: world.stats().get("created"))
+    again = scheduler(world).poll()
+    assert [r.sent for r in again.results if r.spec == "xero:contact"] == [0]
+
+
+def test_a_dropped_odoo_webhook_is_healed_by_the_next_poll(world):
+    pause_odoo_webhooks(world)
+    partner = world.odoo.env("admin").create(
+        "res.partner", {"name": "Quiet Partner Ltd", "email": "q@quiet.test", "is_company": True}
+    )
+    settle(world)
+    assert xero_contacts(world, "Quiet Partner Ltd") == []
+
+    done = scheduler(world).poll()
+
+    (event,) = [e for r in done.results for e in r.events if r.spec == "odoo:contact"]
+    assert (event.origin, event.resource_id, event.change_type) == ("poll", str(partner), "update")
+    assert event.dedupe_key.startswith(f"poll|odoo|demo|res.partner|{partner}|")
+    assert world.wait(lambda: xero_contacts(world, "Quiet Partner Ltd")), "the poll did not heal it"
+
+
+def test_a_child_contact_changed_in_odoo_is_one_change_of_its_company(world):
+    company = synced_partner(world, "Parent Co")
+    pause_odoo_webhooks(world)
+    admin = world.odoo.env("admin")
+    admin.create("res.partner", {"name": "Kid One", "parent_id": company["id"], "type": "contact"})
+    admin.create("res.partner", {"name": "Kid Two", "parent_id": company["id"], "type": "contact"})
+
+    done = scheduler(world).poll()
+
+    events = [e for r in done.results for e in r.events if r.spec == "odoo:contact"]
+    assert [e.resource_id for e in events] == [str(company["id"])]
+    contact_id = company["xero"]["ContactID"]
+
+    def persons() -> list[str]:
+        org = world.xero.org()
+        with org.lock:
+            return sorted(
+                p.get("FirstName", "") for p in org.contacts[contact_id].get("ContactPersons") or []
+            )
+
+    assert world.wait(lambda: persons() == ["Kid", "Kid"]), persons()
+
+
+# ---------------------------------------------------------------------------------------- watermarks
+
+
+def test_a_record_written_during_a_poll_is_not_skipped(world):
+    """write_date is the transaction's start, visible only at commit (odoo-facts §4): a slow
+    transaction commits a row older than what a poll in the meantime has already seen."""
+    pause_odoo_webhooks(world)
+    admin = world.odoo.env("admin")
+    slow = admin.create("res.partner", {"name": "Slow Writer Ltd", "is_company": True})
+    runner = scheduler(world)
+    runner.poll()  # the watermark now covers the partner's creation
+    with world.runtime.db.session() as session:  # and the bridge has applied it
+        assert world.wait(lambda: bindings.by_odoo(session, "demo", "contact", slow))
+    (scope,) = runner.scopes()
+    spec = OdooPartners()
+    no_overlap = world.settings.replace(polling=PollSettings(odoo_overlap=0.0))
+
+    with world.odoo.transaction("admin") as env:  # starts now: its write_date is now
+        env.write("res.partner", [slow], {"phone": "+64 9 000 0001"})
+        time.sleep(1.1)  # a second later, another change commits while this one is still open
+        quick = admin.create("res.partner", {"name": "Quick Writer Ltd", "is_company": True})
+        during = run_watermark(spec, scope, world.runtime.db, world.runtime.publisher, world.settings,
+                               keep_events=True)  # fmt: skip
+        assert [e.resource_id for e in during.events] == [str(quick)]
+    written = admin.read("res.partner", [slow], ["write_date"])[0]["write_date"]
+    assert str(written) < str(during.watermark.replace(tzinfo=None))  # committed behind the watermark
+
+    # Without the overlap the change would be lost; with it, the next poll finds it.
+    blind = run_watermark(spec, scope, world.runtime.db, world.runtime.publisher, no_overlap,
+                          keep_events=True)  # fmt: skip
+    assert str(slow) not in [e.resource_id for e in blind.events]
+    after = run_watermark(spec, scope, world.runtime.db, world.runtime.publisher, world.settings,
+                          keep_events=True)  # fmt: skip
+    assert str(slow) in [e.resource_id for e in after.events]
+    assert after.watermark >= during.watermark  # never moves back
+    assert world.wait(
+        lambda: any(p.get("PhoneNumber") == "+64 9 000 0001" for c in xero_contacts(world, "Slow Writer Ltd")
+                    for p in c.get("Phones") or [])
+    )  # fmt: skip
+
+
+def test_the_watermark_is_the_newest_change_seen_not_the_clock(world):
+    pause_odoo_webhooks(world)
+    admin = world.odoo.env("admin")
+    partner = admin.create("res.partner", {"name": "Stamp Ltd", "is_company": True})
+    stamp = admin.read("res.partner", [partner], ["write_date"])[0]["write_date"]
+    settle(world, 1.5)
+    done = scheduler(world).poll()
+    (result,) = [r for r in done.results if r.spec == "odoo:contact"]
+    assert result.watermark.replace(tzinfo=None).isoformat(sep=" ", timespec="seconds") == str(stamp)[:19]
+    quiet = scheduler(world).poll()  # nothing new: the watermark stays
+    assert [r.watermark for r in quiet.results if r.spec == "odoo:contact"] == [result.watermark]
+
+
+# ---------------------------------------------------------------------------------------- coalescing
+
+
+def test_ten_changes_to_one_record_in_a_burst_cost_one_event_and_one_write(world):
+    partner = synced_partner(world, "Bursty Ltd")
+    pause_odoo_webhooks(world)
+    disable_xero_webhooks(world)  # no echo from Xero either: every event counted below is the burst's
+    before = world.stats()
+    admin = world.odoo.env("admin")
+    for n in range(10):
+        admin.write("res.partner", [partner["id"]], {"phone": f"+64 9 555 01{n:02d}"})
+
+    done = scheduler(world).poll()
+
+    events = [e for r in done.results for e in r.events if r.spec == "odoo:contact"]
+    assert [e.resource_id for e in events] == [str(partner["id"])]
+
+    def phone() -> str | None:
+        phones = xero_contacts(world, "Bursty Ltd")[0].get("Phones") or []
+        return next((p.get("PhoneNumber") for p in phones if p.get("PhoneNumber")), None)
+
+    assert world.wait(lambda: phone() == "+64 9 555 0109"), phone()
+    settle(world)
+    after = world.stats()
+    assert after.get("updated", 0) - before.get("updated", 0) == 1, after  # one write to Xero
+    assert sum(after.values()) - sum(before.values()) == 1, after  # one event handled: one fetch
+
+
+# ---------------------------------------------------------------------------------------- deletions
+
+
+def test_a_deleted_odoo_partner_archives_the_xero_contact(world):
+    partner = synced_partner(world, "Gone Soon Ltd")
+    pause_odoo_webhooks(world)  # no "on deletion" webhook: only the id-set diff can tell
+    world.odoo.env("admin").unlink("res.partner", [partner["id"]])
+    settle(world, 0.5)
+    assert xero_contacts(world, "Gone Soon Ltd")[0]["ContactStatus"] == "ACTIVE"
+
+    done = scheduler(world).reconcile()
+
+    (event,) = [e for r in done.results for e in r.events if r.spec == "odoo:contact:deletions"]
+    assert (event.change_type, event.resource_id) == ("delete", str(partner["id"]))
+    assert world.wait(lambda: xero_contacts(world, "Gone Soon Ltd")[0]["ContactStatus"] == "ARCHIVED")
+    assert world.wait(lambda: world.stats().get("archived") == 1)
+    # once applied, later reconciliations do not send it again
+    again = scheduler(world).reconcile()
+    assert [r.sent for r in again.results if r.spec == "odoo:contact:deletions"] == [0]
+
+
+def test_a_contact_archived_in_xero_is_archived_in_odoo_by_the_poll(world):
+    created = create_in_xero(world, {"Name": "Old Customer Ltd"})
+    assert world.wait(lambda: odoo_partners(world, "Old Customer Ltd"))
+    world.xero.wait_for_webhooks()
+    disable_xero_webhooks(world)
+    element = {"ContactID": created["ContactID"], "ContactStatus": "ARCHIVED"}
+    response = world.xero_api("POST", f"Contacts/{created['ContactID']}", json={"Contacts": [element]})
+    assert response.status_code == 200, response.text
+    settle(world, 0.5)
+    assert odoo_partners(world, "Old Customer Ltd")[0]["active"] is True
+
+    scheduler(world).poll()
+
+    assert world.wait(lambda: odoo_partners(world, "Old Customer Ltd")[0]["active"] is False)
+
+
+# ---------------------------------------------------------------------------------------- hash compare
+
+
+def test_a_contact_group_membership_change_in_xero_reaches_odoo_through_the_hash_poller(world):
+    created = create_in_xero(world, {"Name": "Grouped Ltd"})
+    assert world.wait(lambda: odoo_partners(world, "Grouped Ltd"))
+    world.xero.wait_for_webhooks()
+    response = world.xero_api("PUT", "ContactGroups", json={"ContactGroups": [{"Name": "Trade"}]})
+    group_id = response.json()["ContactGroups"][0]["ContactGroupID"]
+    runner = scheduler(world, plan=Plan(hashed=scheduler(world).plan.hashed))
+    first = runner.reconcile()  # the first full read only records what is there
+    assert [r.sent for r in first.results] == [0]
+
+    response = world.xero_api(
+        "PUT", f"ContactGroups/{group_id}/Contacts", json={"Contacts": [{"ContactID": created["ContactID"]}]}
+    )
+    assert response.status_code == 200, response.text
+    done = runner.reconcile()
+
+    (event,) = [e for r in done.results for e in r.events]
+    assert (event.entity, event.resource_id) == ("contact", created["ContactID"])
+
+    def tags() -> list[str]:
+        (partner,) = odoo_partners(world, "Grouped Ltd")
+        rows = world.odoo.env("admin").read("res.partner.category", partner["category_id"], ["name"])
+        return [r["name"] for r in rows]
+
+    assert world.wait(lambda: tags() == ["Trade"]), tags()
+    assert [r.sent for r in runner.reconcile().results] == [0]  # unchanged since: nothing sent
+
+
+# ---------------------------------------------------------------------------------------- webhook health
+
+
+def test_dead_xero_webhooks_are_reported_loudly_until_one_arrives_again(tmp_path, caplog, monkeypatch):
+    world = started(World(home=str(tmp_path / "home"), extra_env={"BRIDGE_WEBHOOK_SILENCE": "1s"}))
+    try:
+        disable_xero_webhooks(world)
+        create_in_xero(world, {"Name": "Unheard Ltd"})
+        runner = scheduler(world)
+        first = runner.poll()
+        assert [r.suspects for r in first.results if r.spec == "xero:contact"] == [1]
+        settle(world, 1.2)
+        with caplog.at_level(logging.ERROR, logger="bridge.polling.health"):
+            second = runner.poll()
+        (alarm,) = second.alarms
+        assert (
+            "xero webhooks look dead for connection demo" in alarm and "last webhook received: never" in alarm
+        )
+        assert any(r.levelno == logging.ERROR and "look dead" in r.getMessage() for r in caplog.records)
+
+        from click.testing import CliRunner
+
+        from bridge.status_cli import status
+
+        monkeypatch.setenv("BRIDGE_HOME", world.home)
+        shown = CliRunner().invoke(status, [])
+        assert shown.exit_code == 0, shown.output
+        assert "webhooks xero demo: last received never  ALARM: xero webhooks look dead" in shown.output
+
+        for subscription in list(world.xero.webhooks.subscriptions.values()):
+            world.xero.webhooks.reenable(subscription.id)  # held events are delivered again
+        assert world.xero.wait_for_webhooks(timeout=10)
+        with world.runtime.db.session() as session:
+            assert world.wait(lambda: session.get(WebhookHealth, ("xero", "demo")).last_received_at)
+        assert runner.poll().alarms == []
+        with world.runtime.db.session() as session:
+            row = session.get(WebhookHealth, ("xero", "demo"))
+            assert (row.alarm, row.suspect_since, row.missed) == (None, None, 0)
+    finally:
+        world.stop()
+
+
+def test_changes_the_webhooks_brought_raise_no_suspicion(world):
+    create_in_xero(world, {"Name": "Heard Ltd"})
+    assert world.wait(lambda: odoo_partners(world, "Heard Ltd"))
+    done = scheduler(world).poll()
+    assert [r.suspects for r in done.results if r.spec == "xero:contact"] == [0]
+    with world.runtime.db.session() as session:
+        assert health.verdict(session, "xero", "demo", 0.0, health.utcnow()) is None
+
+
+# ---------------------------------------------------------------------------------------- Odoo 16
+
+
+def test_odoo_16_changes_travel_through_the_outbox_the_scheduler_drains(tmp_path):
+    world = started(
+        World(home=str(tmp_path / "home"), odoo_version=16, extra_env={"BRIDGE_OUTBOX_INTERVAL": "200ms"})
+    )
+    stop = None
+    try:
+        admin = world.odoo.env("admin")
+        partner = admin.create("res.partner", {"name": "Sixteen Ltd", "is_company": True})
+        assert admin.search_count("x_xero_event", []) == 1  # the rule wrote the outbox row
+        settle(world, 0.5)
+        assert xero_contacts(world, "Sixteen Ltd") == []  # Odoo 16 sends nothing by itself
+
+        runner = Scheduler(world.runtime, plan=Plan())  # the outbox only: no poller may bring it
+        assert runner.outbox_needed()
+        stop = runner.stop
+        thread = threading.Thread(target=runner.run, daemon=True)
+        thread.start()
+        assert world.wait(lambda: xero_contacts(world, "Sixteen Ltd")), "the outbox was not drained"
+        assert world.wait(lambda: admin.search_count("x_xero_event", []) == 0)
+        admin.unlink("res.partner", [partner])
+        assert world.wait(lambda: xero_contacts(world, "Sixteen Ltd")[0]["ContactStatus"] == "ARCHIVED")
+    finally:
+        if stop is not None:
+            stop()
+        world.stop()
+
+
+# ---------------------------------------------------------------------------------------- CLI
+
+
+def test_scheduler_once_from_the_command_line(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from bridge.cli import main
+
+    monkeypatch.setenv("BRIDGE_HOME", str(tmp_path / "home"))
+    result = CliRunner().invoke(main, ["scheduler", "--once"])
+    assert result.exit_code == 0, result.output
+    assert "scheduler: 0 change(s) sent, 0 outbox row(s) drained, 0 failure(s)" in result.output
