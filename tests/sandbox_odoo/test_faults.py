@@ -102,8 +102,9 @@ def test_dropped_connection_before_the_call_changes_nothing(sb, admin_xml):
     assert admin_xml("res.partner", "search", [("name", "=", "Dropped early")]) == []
 
 
-def test_lost_response_after_commit_leaves_the_record_created(sb, admin_xml):
-    """The client sees a transport error but the create committed: never blindly re-create (§1.6)."""
+def test_xmlrpc_lost_responses_each_committed_a_record(sb, admin_xml):
+    """Both attempts (xmlrpc.client resends once) committed, then the client saw a transport error:
+    never blindly re-create (§1.6)."""
     sb.faults.drop_connections(2, after_commit=True)
     with pytest.raises((ConnectionError, http.client.HTTPException, xmlrpc.client.ProtocolError, OSError)):
         admin_xml("res.partner", "create", {"name": "Lost reply", "ref": "XERO-1"})
