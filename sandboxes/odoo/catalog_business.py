@@ -198,6 +198,10 @@ MOVE_TYPES = ("entry", "out_invoice", "out_refund", "in_invoice", "in_refund", "
 PAYMENT_STATES = ("not_paid", "in_payment", "paid", "partial", "reversed", "invoicing_legacy")
 
 
+def _move_sign(move_type: str) -> int:
+    return -1 if move_type in ("out_refund", "in_invoice", "in_receipt") else 1
+
+
 def account_move(v: int) -> ModelDef:
     f = {
         "name": Char("Number", default="/", readonly=False),
@@ -240,6 +244,10 @@ def account_move(v: int) -> ModelDef:
         "amount_total": Monetary(compute=lambda env, m, i: env.move_amounts(i)["total"]),
         "amount_residual": Monetary(compute=lambda env, m, i: env.move_amounts(i)["residual"]),
     }
+    for key in ("untaxed", "tax", "total", "residual"):  # negative for refunds and bills, as in Odoo
+        f[f"amount_{key}_signed"] = Monetary(
+            compute=lambda env, m, i, k=key: env.move_amounts(i)[k] * _move_sign(env.value(m, i, "move_type"))
+        )
     if v >= 18:
         f["checked"] = Boolean(default=True)
         f["invoice_currency_rate"] = Float(

@@ -380,3 +380,15 @@ def test_duplicate_vendor_reference_is_refused_on_post(admin_xml):
     assert err.value.faultCode == 2 and "Duplicated vendor reference" in err.value.faultString
     admin_xml("account.move", "write", [second], {"invoice_date": "2026-11-02"})
     assert admin_xml("account.move", "action_post", [second]) is False
+
+
+def test_signed_amounts_are_negative_for_bills_and_credit_notes(admin_xml):
+    invoice = _invoice(admin_xml)
+    bill = _invoice(admin_xml, move_type="in_invoice")
+    refund = _invoice(admin_xml, move_type="out_refund")
+    rows = admin_xml("account.move", "read", [invoice, bill, refund], ["amount_total", "amount_total_signed"])
+    assert [(r["amount_total"], r["amount_total_signed"]) for r in rows] == [
+        (100.0, 100.0),
+        (100.0, -100.0),
+        (100.0, -100.0),
+    ]
