@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, request
 
+from . import dispatch
 from .errors import AccessDenied, AccessError, HttpError, MissingError, OdooError, RedirectWarning, UserError
 from .marshal import serialize_exception, to_wire
 from .service import Service
@@ -181,15 +182,11 @@ def json2(model: str, method: str) -> Response:
         context = body.pop("context", None) or {}
         if model not in svc.db.registry:
             raise HttpError(404, "werkzeug.exceptions.NotFound", f"the model {model!r} does not exist")
-        from . import dispatch
-
         result = svc.run(uid, context, lambda env: dispatch.call_named(env, model, method, ids, body))
     except HttpError as exc:
         return _json2_error(exc.status, exc.dotted_name, exc.message, exc)
     except OdooError as exc:
-        return _json2_error(
-            exc.http_status if exc.http_status != 500 else 500, exc.dotted_name, exc.message, exc
-        )
+        return _json2_error(exc.http_status, exc.dotted_name, exc.message, exc)
     except Exception as exc:  # noqa: BLE001
         data = serialize_exception(exc)
         return _json2_error(500, data["name"], data["message"], exc)
