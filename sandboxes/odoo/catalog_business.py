@@ -250,9 +250,7 @@ def account_move(v: int) -> ModelDef:
         )
     if v >= 18:
         f["checked"] = Boolean(default=True)
-        f["invoice_currency_rate"] = Float(
-            "Currency Rate", compute=lambda env, m, i: env.currency_rate(env.value(m, i, "currency_id"))
-        )
+        f["invoice_currency_rate"] = Float("Currency Rate", compute=lambda env, m, i: env.move_factor(i))
     else:
         f["to_check"] = Boolean(default=False)
     return make_model(
@@ -305,7 +303,8 @@ def account_move_line(v: int) -> ModelDef:
             "price_subtotal": Monetary(readonly=True, default=0.0),
             "price_total": Monetary(readonly=True, default=0.0),
             "reconciled": Boolean(readonly=True, default=False),
-            "amount_residual": Monetary(readonly=True, default=0.0),
+            "amount_residual": Monetary(readonly=True, default=0.0),  # company currency
+            "amount_residual_currency": Monetary(readonly=True, default=0.0),  # line currency
             "matching_number": Char(readonly=True),
             "analytic_distribution": Json(),
             "parent_state": Selection(

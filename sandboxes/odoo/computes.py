@@ -100,20 +100,42 @@ class ComputeMixin:
                 best = row
         return best["rate"] if best else 1.0
 
-    def company_currency_rate(self, model: str, rate_id: int) -> float:
-        """Rate of the rate row's company currency at the row's date (1.0 when none)."""
-        row = self.txn.get(model, rate_id)
-        company = (row or {}).get("company_id") or self.company_id  # type: ignore[attr-defined]
-        currency = self.txn.get("res.company", company)["currency_id"]
-        day = (row or {}).get("name") or self.today()
+    def rate_at(self, currency_id: int, day: Any, company_id: int) -> float:
+        """Technical rate of a currency at a date for a company: the latest rate row on or before it."""
         best = None
         for rid in self.txn.ids("res.currency.rate"):
-            other = self.txn.get("res.currency.rate", rid)
-            if other["currency_id"] != currency or other["company_id"] not in (False, company):
+            row = self.txn.get("res.currency.rate", rid)
+            if row["currency_id"] != currency_id or row["company_id"] not in (False, company_id):
                 continue
-            if other["name"] <= day and (best is None or other["name"] > best["name"]):
-                best = other
+            if row["name"] <= day and (best is None or row["name"] > best["name"]):
+                best = row
         return best["rate"] if best else 1.0
+
+    def conversion_factor(self, currency_id: int, company_id: int, day: Any) -> float:
+        """Units of ``currency_id`` per 1 unit of the company currency at ``day``."""
+        company_currency = self.txn.get("res.company", company_id)["currency_id"]
+        if not currency_id or currency_id == company_currency:
+            return 1.0
+        return self.rate_at(currency_id, day, company_id) / (
+            self.rate_at(company_currency, day, company_id) or 1.0
+        )
+
+    def move_factor(self, move_id: int) -> float:
+        day = self.value("account.move", move_id, "invoice_date") or self.value(
+            "account.move", move_id, "date"
+        )
+        return self.conversion_factor(
+            self.value("account.move", move_id, "currency_id"),
+            self.value("account.move", move_id, "company_id"),
+            day,
+        )
+
+    def company_currency_rate(self, model: str, rate_id: int) -> float:
+        """Rate of the rate row's company currency at the row's date (1.0 when none)."""
+        row = self.txn.get(model, rate_id) or {}
+        company = row.get("company_id") or self.company_id  # type: ignore[attr-defined]
+        currency = self.txn.get("res.company", company)["currency_id"]
+        return self.rate_at(currency, row.get("name") or self.today(), company)
 
     def currency_decimals(self, rid: int) -> int:
         rounding = self.value("res.currency", rid, "rounding") or 0.01
@@ -178,8 +200,8 @@ class ComputeMixin:
                     untaxed += self.value("account.move.line", lid, "price_subtotal")
                 elif kind == "tax":
                     tax += abs(self.value("account.move.line", lid, "balance"))
-                elif kind == "payment_term":
-                    residual += abs(self.value("account.move.line", lid, "amount_residual"))
+                elif kind == "payment_term":  # in the invoice's currency
+                    residual += abs(self.value("account.move.line", lid, "amount_residual_currency"))
             else:
                 total += self.value("account.move.line", lid, "debit")
         if is_invoice:

@@ -392,3 +392,47 @@ def test_signed_amounts_are_negative_for_bills_and_credit_notes(admin_xml):
         (100.0, -100.0),
         (100.0, -100.0),
     ]
+
+
+def test_foreign_currency_invoice_is_booked_in_company_currency(make_sandbox, version):
+    sb = make_sandbox(version)
+    rpc = XmlRpc(sb, sb.login, sb.password)
+    eur = sb.ids["currencies"]["EUR"]
+    rpc(
+        "res.currency.rate",
+        "create",
+        {"name": "2026-01-01", "currency_id": eur, "rate": 0.9, "company_id": sb.company_ids[0]},
+    )
+    move = rpc(
+        "account.move",
+        "create",
+        {
+            "move_type": "out_invoice",
+            "partner_id": 3,
+            "currency_id": eur,
+            "invoice_date": "2026-11-01",
+            "invoice_line_ids": [(0, 0, {"name": "x", "price_unit": 90})],
+        },
+    )
+    rpc("account.move", "action_post", [move])
+    row = rpc("account.move", "read", [move], ["amount_total", "amount_residual", "amount_total_signed"])[0]
+    assert (row["amount_total"], row["amount_residual"]) == (90.0, 90.0)
+    lines = rpc(
+        "account.move.line",
+        "search_read",
+        [("move_id", "=", move), ("display_type", "=", "payment_term")],
+        ["debit", "amount_currency"],
+    )
+    assert [(line["debit"], line["amount_currency"]) for line in lines] == [(100.0, 90.0)]
+    if version >= 18:
+        assert rpc("account.move", "read", [move], ["invoice_currency_rate"])[0][
+            "invoice_currency_rate"
+        ] == pytest.approx(0.9)
+    ctx = {"active_model": "account.move", "active_ids": [move]}
+    wizard = rpc("account.payment.register", "create", {}, context=ctx)
+    assert (
+        rpc("account.payment.register", "read", [wizard], ["amount", "currency_id"], load=False)[0]["amount"]
+        == 90.0
+    )
+    rpc("account.payment.register", "action_create_payments", [wizard], context=ctx)
+    assert rpc("account.move", "read", [move], ["payment_state"])[0]["payment_state"] == "paid"

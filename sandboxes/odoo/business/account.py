@@ -59,8 +59,21 @@ def _company_account(env: Any, company: int, key: str) -> int:
     return aid
 
 
+def _debit_credit(balance: float) -> dict:
+    return {
+        "balance": balance,
+        "debit": balance if balance > 0 else 0.0,
+        "credit": -balance if balance < 0 else 0.0,
+    }
+
+
 def sync_invoice(env: Any, move_id: int) -> None:
-    """Recompute product line amounts, tax lines and the receivable/payable line of a draft invoice."""
+    """Recompute product line amounts, tax lines and the receivable/payable line of a draft invoice.
+
+    Amounts in the invoice currency go to ``amount_currency``; ``balance``/``debit``/``credit`` are in
+    the company currency at the rate of the invoice date (or accounting date). The receivable/payable
+    line takes the opposite of the other lines so the entry always balances.
+    """
     su = env.sudo()
     mtype = su.value("account.move", move_id, "move_type")
     if mtype not in INVOICE_TYPES or su.value("account.move", move_id, "state") != "draft":
@@ -70,8 +83,10 @@ def sync_invoice(env: Any, move_id: int) -> None:
     currency = su.value("account.move", move_id, "currency_id")
     partner = su.value("account.move", move_id, "partner_id")
     journal = su.value("account.move", move_id, "journal_id")
+    factor = su.move_factor(move_id)
     taxes: dict[int, float] = {}
     total = 0.0
+    company_total = 0.0
     line_ids = su.with_context(active_test=False).value("account.move", move_id, "line_ids")
     for lid in line_ids:
         kind = su.value("account.move.line", lid, "display_type")
@@ -88,14 +103,12 @@ def sync_invoice(env: Any, move_id: int) -> None:
         for tid in tax_ids:
             taxes[tid] = taxes.get(tid, 0.0) + su.tax_amount([tid], base, qty)[1]
         total += untaxed + _tax
+        balance = round(sign * untaxed / factor, 2)
+        company_total += balance
         vals = {
             "price_subtotal": untaxed,
             "price_total": round(untaxed + _tax, 2),
-            "balance": sign * untaxed,
-            "debit": untaxed if sign > 0 and untaxed > 0 else (-untaxed if sign < 0 and untaxed < 0 else 0.0),
-            "credit": untaxed
-            if sign < 0 and untaxed > 0
-            else (-untaxed if sign > 0 and untaxed < 0 else 0.0),
+            **_debit_credit(balance),
             "amount_currency": sign * untaxed,
             "currency_id": currency,
             "partner_id": partner,
@@ -109,6 +122,8 @@ def sync_invoice(env: Any, move_id: int) -> None:
     tax_key = "tax_received" if mtype in SALE_TYPES else "tax_paid"
     for tid, amount in taxes.items():
         amount = round(amount, 2)
+        balance = round(sign * amount / factor, 2)
+        company_total += balance
         su._create_one(
             mdef,
             {
@@ -116,9 +131,7 @@ def sync_invoice(env: Any, move_id: int) -> None:
                 "display_type": "tax",
                 "name": su.value("account.tax", tid, "name"),
                 "account_id": _company_account(su, company, tax_key),
-                "balance": sign * amount,
-                "debit": amount if sign > 0 else 0.0,
-                "credit": amount if sign < 0 else 0.0,
+                **_debit_credit(balance),
                 "amount_currency": sign * amount,
                 "currency_id": currency,
                 "partner_id": partner,
@@ -137,6 +150,7 @@ def sync_invoice(env: Any, move_id: int) -> None:
             else False
         )
         account = account or _company_account(su, company, "receivable" if receivable else "payable")
+        balance = round(-company_total, 2)
         su._create_one(
             mdef,
             {
@@ -144,11 +158,10 @@ def sync_invoice(env: Any, move_id: int) -> None:
                 "display_type": "payment_term",
                 "name": su.value("account.move", move_id, "payment_reference") or "",
                 "account_id": account,
-                "balance": -sign * total,
-                "debit": total if sign < 0 else 0.0,
-                "credit": total if sign > 0 else 0.0,
+                **_debit_credit(balance),
                 "amount_currency": -sign * total,
-                "amount_residual": -sign * total,
+                "amount_residual": balance,
+                "amount_residual_currency": -sign * total,
                 "currency_id": currency,
                 "partner_id": partner,
                 "date_maturity": su.value("account.move", move_id, "invoice_date_due")
@@ -285,6 +298,8 @@ def _line_prepare(env: Any, vals: dict) -> dict:
         vals["debit"], vals["credit"] = (bal, 0.0) if bal > 0 else (0.0, -bal)
     elif "debit" in vals or "credit" in vals:
         vals["balance"] = float(vals.get("debit") or 0) - float(vals.get("credit") or 0)
+    if "balance" in vals and "amount_currency" not in vals and not vals.get("currency_id"):
+        vals["amount_currency"] = vals["balance"]  # a line in the company currency
     return vals
 
 
@@ -362,9 +377,11 @@ def move_action_post(env: Any, ids: list[int]) -> bool:
             raise UserError("The Bill/Refund date is required to validate this document.")
         if mtype in INVOICE_TYPES:
             inv_date = su.value("account.move", mid, "invoice_date") or su.today()
-            vals["invoice_date"] = inv_date
             date = inv_date
-            vals["date"] = date
+            # dates first, while still draft: the lines are converted at the invoice date's rate
+            env.with_context(_posting=True).write(
+                "account.move", [mid], {"invoice_date": inv_date, "date": date}
+            )
             if not su.value("account.move", mid, "invoice_date_due"):
                 term = su.value("account.move", mid, "invoice_payment_term_id")
 
@@ -386,7 +403,10 @@ def move_action_post(env: Any, ids: list[int]) -> bool:
                 su.write_raw(
                     "account.move.line",
                     lid,
-                    {"amount_residual": su.value("account.move.line", lid, "balance")},
+                    {
+                        "amount_residual": su.value("account.move.line", lid, "balance"),
+                        "amount_residual_currency": su.value("account.move.line", lid, "amount_currency"),
+                    },
                 )
             if (
                 "invoice_date_due" in vals
@@ -413,7 +433,12 @@ def _unreconcile(env: Any, mid: int) -> None:
             su.write_raw(
                 "account.move.line",
                 lid,
-                {"matching_number": False, "reconciled": False, "amount_residual": row["balance"]},
+                {
+                    "matching_number": False,
+                    "reconciled": False,
+                    "amount_residual": row["balance"],
+                    "amount_residual_currency": row.get("amount_currency", row["balance"]),
+                },
             )
             other = row["move_id"]
             if other != mid:
@@ -466,9 +491,13 @@ def _refresh_payment_state(env: Any, mid: int) -> None:
 
 
 def reconcile(env: Any, line_a: int, line_b: int) -> None:
+    """Match two open lines of opposite sign. Same currency: matched in that currency, the company
+    amounts follow pro rata (exchange differences are not booked); otherwise in company currency."""
     su = env.sudo()
-    ra = su.value("account.move.line", line_a, "amount_residual")
-    rb = su.value("account.move.line", line_b, "amount_residual")
+    line = "account.move.line"
+    same_currency = su.value(line, line_a, "currency_id") == su.value(line, line_b, "currency_id")
+    key = "amount_residual_currency" if same_currency else "amount_residual"
+    ra, rb = su.value(line, line_a, key), su.value(line, line_b, key)
     if not ra or not rb or (ra > 0) == (rb > 0):
         raise UserError(
             "Entries are not from the same account or have opposite-signed open amounts to match."
@@ -478,13 +507,14 @@ def reconcile(env: Any, line_a: int, line_b: int) -> None:
     number = f"A{seq}" if amount == abs(ra) == abs(rb) else f"P{seq}"
     for lid, res in ((line_a, ra), (line_b, rb)):
         new = round(res - amount if res > 0 else res + amount, 2)
+        other_key = "amount_residual" if same_currency else "amount_residual_currency"
+        other = su.value(line, lid, other_key)
+        other_new = 0.0 if new == 0 else round(other * new / res, 2)
         su.write_raw(
-            "account.move.line",
-            lid,
-            {"amount_residual": new, "reconciled": new == 0, "matching_number": number},
+            line, lid, {key: new, other_key: other_new, "reconciled": new == 0, "matching_number": number}
         )
     for lid in (line_a, line_b):
-        _refresh_payment_state(su, su.value("account.move.line", lid, "move_id"))
+        _refresh_payment_state(su, su.value(line, lid, "move_id"))
 
 
 @method("account.move", "js_assign_outstanding_line")
@@ -509,6 +539,16 @@ def move_assign_outstanding(env: Any, ids: list[int], line_id: int) -> bool:
 # --------------------------------------------------------------------------------------------------
 def _payment_lines(env: Any, vals: dict, journal: int, company: int) -> list:
     amount = float(vals.get("amount") or 0)
+    company_currency = env.value("res.company", company, "currency_id")
+    currency = (
+        vals.get("currency_id") or env.value("account.journal", journal, "currency_id") or company_currency
+    )
+    factor = env.conversion_factor(
+        currency,
+        company,
+        env.convert("account.payment", env.field("account.payment", "date"), vals.get("date") or env.today()),
+    )
+    balance = round(amount / factor, 2)
     inbound = vals.get("payment_type", "inbound") == "inbound"
     supplier = vals.get("partner_type", "customer") == "supplier"
     partner = vals.get("partner_id") or False
@@ -535,7 +575,9 @@ def _payment_lines(env: Any, vals: dict, journal: int, company: int) -> list:
             0,
             {
                 "account_id": outstanding,
-                "balance": sign * amount,
+                "balance": sign * balance,
+                "amount_currency": sign * amount,
+                "currency_id": currency,
                 "partner_id": partner,
                 "name": vals.get("ref") or vals.get("memo") or "",
             },
@@ -545,7 +587,9 @@ def _payment_lines(env: Any, vals: dict, journal: int, company: int) -> list:
             0,
             {
                 "account_id": counterpart,
-                "balance": -sign * amount,
+                "balance": -sign * balance,
+                "amount_currency": -sign * amount,
+                "currency_id": currency,
                 "partner_id": partner,
                 "name": vals.get("ref") or vals.get("memo") or "",
             },
@@ -600,6 +644,8 @@ def payment_action_post(env: Any, ids: list[int]) -> bool:
                 "partner_id",
                 "memo",
                 "payment_method_line_id",
+                "currency_id",
+                "date",
             )
         }
         name = next_move_name(su, journal, "entry", su.value("account.payment", pid, "date"), payment=True)
@@ -686,7 +732,7 @@ def _register_prepare(env: Any, vals: dict) -> dict:
             "You can't register a payment because there is nothing left to pay on the selected journal items."
         )
     first_move = env.value("account.move.line", lines[0], "move_id")
-    residual = sum(env.value("account.move.line", lid, "amount_residual") for lid in lines)
+    residual = sum(env.value("account.move.line", lid, "amount_residual_currency") for lid in lines)
     vals.setdefault("line_ids", [(6, 0, lines)])
     vals.setdefault("amount", round(abs(residual), 2))
     vals.setdefault("partner_id", env.commercial_partner(env.value("account.move", first_move, "partner_id")))
