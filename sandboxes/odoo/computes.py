@@ -88,17 +88,10 @@ class ComputeMixin:
         return self.value(f.comodel, parent, fname) if parent else False
 
     def currency_rate(self, currency_id: int | bool) -> float:
-        """Latest rate of the currency for env.company (1.0 when none)."""
+        """Today's technical rate of the currency for env.company (1.0 when none)."""
         if not currency_id:
             return 1.0
-        best = None
-        for rid in self.txn.ids("res.currency.rate"):
-            row = self.txn.get("res.currency.rate", rid)
-            if row["currency_id"] != currency_id or row["company_id"] not in (False, self.company_id):  # type: ignore[attr-defined]
-                continue
-            if row["name"] <= self.today() and (best is None or row["name"] > best["name"]):
-                best = row
-        return best["rate"] if best else 1.0
+        return self.rate_at(currency_id, self.today(), self.company_id)  # type: ignore[attr-defined]
 
     def rate_at(self, currency_id: int, day: Any, company_id: int) -> float:
         """Technical rate of a currency at a date for a company: the latest rate row on or before it."""
