@@ -219,6 +219,19 @@ def res_partner(v: int) -> ModelDef:
         ),
         # Group-restricted (observed: refused in webhook payloads).
         "credit_limit": Float(groups="account.group_account_invoice"),
+        "credit": Float(
+            "Total Receivable",
+            groups="account.group_account_invoice",
+            compute=lambda env, m, i: env.partner_open_amount(i, "asset_receivable"),
+        ),
+        "debit": Float(
+            "Total Payable",
+            groups="account.group_account_invoice",
+            compute=lambda env, m, i: -env.partner_open_amount(i, "liability_payable"),
+        ),
+        "total_invoiced": Float(
+            groups="account.group_account_invoice", compute=lambda env, m, i: env.partner_total_invoiced(i)
+        ),
     }
     if v < 19:
         f["mobile"] = Char()  # odoo-facts §3.6: removed in 19

@@ -209,6 +209,32 @@ class ComputeMixin:
             "residual": round(residual, 2),
         }
 
+    def partner_open_amount(self, partner_id: int, account_type: str) -> float:
+        """Open company-currency amount on posted receivable/payable lines of the commercial partner."""
+        commercial = self.commercial_partner(partner_id)
+        total = 0.0
+        for lid in self.txn.ids("account.move.line"):
+            row = self.txn.get("account.move.line", lid)
+            if not row.get("partner_id") or self.commercial_partner(row["partner_id"]) != commercial:
+                continue
+            move = self.txn.get("account.move", row["move_id"])
+            account = self.txn.get("account.account", row["account_id"]) if row.get("account_id") else None
+            if move and move["state"] == "posted" and account and account["account_type"] == account_type:
+                total += row.get("amount_residual") or 0.0
+        return round(total, 2)
+
+    def partner_total_invoiced(self, partner_id: int) -> float:
+        commercial = self.commercial_partner(partner_id)
+        total = 0.0
+        for mid in self.txn.ids("account.move"):
+            move = self.txn.get("account.move", mid)
+            if move["state"] != "posted" or move["move_type"] not in ("out_invoice", "out_refund"):
+                continue
+            if move.get("partner_id") and self.commercial_partner(move["partner_id"]) == commercial:
+                sign = -1 if move["move_type"] == "out_refund" else 1
+                total += sign * self.move_amounts(mid)["untaxed"] / self.move_factor(mid)
+        return round(total, 2)
+
     def qty_available(self, model: str, rid: int) -> float:
         variants = self.value(model, rid, "product_variant_ids") if model == "product.template" else [rid]
         total = 0.0

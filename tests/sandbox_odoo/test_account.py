@@ -436,3 +436,11 @@ def test_foreign_currency_invoice_is_booked_in_company_currency(make_sandbox, ve
     )
     rpc("account.payment.register", "action_create_payments", [wizard], context=ctx)
     assert rpc("account.move", "read", [move], ["payment_state"])[0]["payment_state"] == "paid"
+
+
+def test_partner_receivable_and_total_invoiced_follow_posted_invoices(admin_xml):
+    partner = admin_xml("res.partner", "create", {"name": "Debtor", "is_company": True})
+    move = _invoice(admin_xml, partner=partner)
+    admin_xml("account.move", "action_post", [move])
+    row = admin_xml("res.partner", "read", [partner], ["credit", "debit", "total_invoiced"])[0]
+    assert (row["credit"], row["debit"], row["total_invoiced"]) == (100.0, 0.0, 100.0)

@@ -464,8 +464,9 @@ def test_object_create_action_with_equations_fills_the_outbox_on_16(make_sandbox
 
 def test_group_restricted_fields_are_refused_in_webhook_payloads(sb, receiver):
     """Observed on 17: credit_limit and similar fields cannot be chosen."""
-    with pytest.raises(Exception, match="Group-restricted"):
-        sb.add_webhook_rule("res.partner", receiver.url, fields=["name", "credit_limit"])
+    for field in ("credit_limit", "credit", "debit", "total_invoiced"):
+        with pytest.raises(Exception, match="Group-restricted"):
+            sb.add_webhook_rule("res.partner", receiver.url, fields=["name", field])
 
 
 def test_on_archive_rule_fires_only_when_active_turns_false(sb, receiver, admin_xml):
