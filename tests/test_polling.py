@@ -77,12 +77,24 @@ def create_in_xero(world: World, contact: dict) -> dict:
     return response.json()["Contacts"][0]
 
 
+def bound(world: World, odoo_id: int | None = None, xero_id: str | None = None):
+    """The contact binding, read in a transaction of its own (each poll of a wait sees new commits)."""
+    with world.runtime.db.session() as session:
+        if odoo_id is not None:
+            return bindings.by_odoo(session, "demo", "contact", odoo_id)
+        return bindings.by_xero(session, "demo", "contact", xero_id)
+
+
+def webhook_health(world: World) -> WebhookHealth | None:
+    with world.runtime.db.session() as session:
+        return session.get(WebhookHealth, ("xero", "demo"))
+
+
 def synced_partner(world: World, name: str) -> dict:
     """A partner created in Odoo and exported through the webhook, with its Xero contact."""
     partner_id = world.odoo.env("admin").create("res.partner", {"name": name, "is_company": True})
     assert world.wait(lambda: xero_contacts(world, name)), f"{name} never reached Xero"
-    with world.runtime.db.session() as session:
-        assert world.wait(lambda: bindings.by_odoo(session, "demo", "contact", partner_id))
+    assert world.wait(lambda: bound(world, odoo_id=partner_id))
     world.xero.wait_for_webhooks()
     world.wait(lambda: world.stats().get("unchanged"), timeout=5)  # the echo of our own write
     return {"id": partner_id, "xero": xero_contacts(world, name)[0]}
@@ -168,8 +180,7 @@ def test_a_record_written_during_a_poll_is_not_skipped(world):
     slow = admin.create("res.partner", {"name": "Slow Writer Ltd", "is_company": True})
     runner = scheduler(world)
     runner.poll()  # the watermark now covers the partner's creation
-    with world.runtime.db.session() as session:  # and the bridge has applied it
-        assert world.wait(lambda: bindings.by_odoo(session, "demo", "contact", slow))
+    assert world.wait(lambda: bound(world, odoo_id=slow))  # and the bridge has applied it
     (scope,) = runner.scopes()
     spec = OdooPartners()
     no_overlap = world.settings.replace(polling=PollSettings(odoo_overlap=0.0))
@@ -339,12 +350,10 @@ def test_dead_xero_webhooks_are_reported_loudly_until_one_arrives_again(tmp_path
         for subscription in list(world.xero.webhooks.subscriptions.values()):
             world.xero.webhooks.reenable(subscription.id)  # held events are delivered again
         assert world.xero.wait_for_webhooks(timeout=10)
-        with world.runtime.db.session() as session:
-            assert world.wait(lambda: session.get(WebhookHealth, ("xero", "demo")).last_received_at)
+        assert world.wait(lambda: webhook_health(world).last_received_at)
         assert runner.poll().alarms == []
-        with world.runtime.db.session() as session:
-            row = session.get(WebhookHealth, ("xero", "demo"))
-            assert (row.alarm, row.suspect_since, row.missed) == (None, None, 0)
+        row = webhook_health(world)
+        assert (row.alarm, row.suspect_since, row.missed) == (None, None, 0)
     finally:
         world.stop()
 
