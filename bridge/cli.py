@@ -264,5 +264,24 @@ def bench_ingest(seconds: float, connections: int, broker_url: str, workers: int
     click.echo(json.dumps(figures, sort_keys=False))
 
 
+@bench.command("e2e")
+@click.option("--changes", default=200, show_default=True, help="changes each way")
+@click.option(
+    "--time-scale",
+    default=20.0,
+    show_default=True,
+    help="Xero's clock speed (1 = real time: 200 changes take ~30 min)",
+)
+def bench_e2e(changes: int, time_scale: float) -> None:
+    """Change made in one system → visible in the other, both ways, p50/p99, against the sandboxes."""
+    import json
+
+    from bridge.bench.e2e import run as run_e2e
+
+    if changes > 2000:
+        raise click.BadParameter("at most 2000 changes", param_hint="--changes")
+    click.echo(json.dumps(run_e2e(changes, time_scale, echo=click.echo)))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

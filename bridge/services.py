@@ -32,5 +32,5 @@ class LazyOdoo:
         return getattr(self.client, name)
 
 
-def build_services(settings: Settings, db: Database) -> dict:
-    return {"xero": XeroClients(settings, db), "odoo": LazyOdoo(settings)}
+def build_services(settings: Settings, db: Database, clock=None, sleep=None) -> dict:
+    return {"xero": XeroClients(settings, db, clock=clock, sleep=sleep), "odoo": LazyOdoo(settings)}

@@ -92,34 +92,37 @@ class _Link:
 
 
 class Publisher:
+    """Long-lived connections in a pool: a request takes one, publishes, and gives it back. (Not one per
+    thread: a server that starts a thread per request, like werkzeug's, would leak a connection each.)"""
+
     def __init__(
-        self, url: str, topology: Topology, timeout: float = 2.0, transport_options: dict | None = None
+        self,
+        url: str,
+        topology: Topology,
+        timeout: float = 2.0,
+        transport_options: dict | None = None,
+        max_idle: int = 16,
     ):
         self.url = url
         self.topology = topology
         self.timeout = timeout
         self.transport_options = transport_options or {}
-        self._local = threading.local()
-        self._links: list[_Link] = []
-        self._links_lock = threading.Lock()
+        self.max_idle = max_idle
+        self._idle: list[_Link] = []
+        self._lock = threading.Lock()
 
-    def _link(self) -> _Link:
-        link = getattr(self._local, "link", None)
-        if link is None:
-            link = _Link(self.url, self.topology, self.timeout, self.transport_options)
-            self._local.link = link
-            with self._links_lock:
-                self._links.append(link)
-        return link
+    def _take(self) -> _Link:
+        with self._lock:
+            if self._idle:
+                return self._idle.pop()
+        return _Link(self.url, self.topology, self.timeout, self.transport_options)
 
-    def _drop_link(self) -> None:
-        link = getattr(self._local, "link", None)
-        self._local.link = None
-        if link is not None:
-            with self._links_lock:
-                if link in self._links:
-                    self._links.remove(link)
-            link.close()
+    def _give_back(self, link: _Link) -> None:
+        with self._lock:
+            if len(self._idle) < self.max_idle:
+                self._idle.append(link)
+                return
+        link.close()
 
     def publish(self, messages: list[Outgoing]) -> None:
         """Publish persistently and return once the broker has confirmed all; else raise PublishError.
@@ -130,20 +133,24 @@ class Publisher:
             return
         deadline = time.monotonic() + self.timeout
         for attempt in (1, 2):
+            link = None
             try:
-                self._publish_once(messages, deadline)
+                link = self._take()
+                self._publish_once(link, messages, deadline)
+                self._give_back(link)
                 return
             except PublishError:
-                self._drop_link()
+                if link is not None:
+                    link.close()
                 raise
             except Exception as exc:  # noqa: BLE001 - any transport error: reconnect once, then give up
-                self._drop_link()
+                if link is not None:
+                    link.close()
                 if attempt == 2 or time.monotonic() >= deadline:
                     raise PublishError(f"broker unavailable: {type(exc).__name__}: {exc}") from None
                 log.info("broker connection lost (%s); reconnecting", type(exc).__name__)
 
-    def _publish_once(self, messages: list[Outgoing], deadline: float) -> None:
-        link = self._link()
+    def _publish_once(self, link: _Link, messages: list[Outgoing], deadline: float) -> None:
         tracker = link.tracker
         if tracker is not None:
             tracker.failures.clear()
@@ -176,8 +183,7 @@ class Publisher:
             raise PublishError("; ".join(dict.fromkeys(tracker.failures)))
 
     def close(self) -> None:
-        with self._links_lock:
-            links, self._links = self._links, []
+        with self._lock:
+            links, self._idle = self._idle, []
         for link in links:
             link.close()
-        self._local = threading.local()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -10,22 +9,9 @@ from typing import Any
 from bridge.events import Event, parse_odoo_datetime
 from bridge.odoo.setup import HOOKS
 from bridge.polling.specs import Change, HashSpec, Scope, WatermarkSpec, digest
+from bridge.polling.stamps import parse_xero_updated
 
 PAGE = 200
-_MS_DATE = re.compile(r"^/Date\((-?\d+)([+-]\d{4})?\)/$")
-
-
-def parse_xero_updated(value: object) -> datetime | None:
-    """UpdatedDateUTC comes as MS-JSON `/Date(1746349964107+0000)/` (xero-facts §5), or ISO 8601."""
-    text = str(value or "")
-    match = _MS_DATE.match(text)
-    if match:
-        return datetime.fromtimestamp(int(match.group(1)) / 1000, UTC)
-    try:
-        parsed = datetime.fromisoformat(text.rstrip("Z"))
-    except ValueError:
-        return None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
 class XeroContacts(WatermarkSpec):

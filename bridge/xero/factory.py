@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import requests
 
 from bridge.config import Settings
@@ -15,15 +17,25 @@ from bridge.xero.tokens import ReconnectNeeded, TokenKeeper
 
 
 class XeroClients:
-    def __init__(self, settings: Settings, db: Database, keeper: TokenKeeper | None = None, governor=None):
+    def __init__(
+        self,
+        settings: Settings,
+        db: Database,
+        keeper: TokenKeeper | None = None,
+        governor=None,
+        clock=None,
+        sleep=None,
+    ):
+        """`clock`/`sleep` replace time.time/time.sleep (a scaled clock for benches against a scaled sandbox)."""
         self.settings = settings
         self.db = db
         self.http = requests.Session()
+        clock = clock or time.time
         if keeper is None:
             vault = Vault(load_or_create_key(settings.secret_key, settings.home))
-            keeper = TokenKeeper(db, vault, settings.xero, http=self.http)
+            keeper = TokenKeeper(db, vault, settings.xero, http=self.http, clock=clock)
         self.keeper = keeper
-        self.governor = governor or RateGovernor(db, settings.xero)
+        self.governor = governor or RateGovernor(db, settings.xero, clock=clock, sleep=sleep or time.sleep)
 
     def for_connection(self, connection_id: str, priority: str = REALTIME) -> XeroClient:
         with self.db.session() as session:

@@ -6,7 +6,7 @@ import json
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 
-from bridge.errors import PermanentError
+from bridge.errors import NotYetVisible, PermanentError
 from bridge.events import Event, parse_odoo_datetime
 from bridge.store import bindings, connections, entity_settings, mismatches
 from bridge.store.entity_settings import EntityPolicy
@@ -85,6 +85,20 @@ def log_conflict(
             attempts=1,
             record_name=kept.name,
             status="resolved",
+        )
+
+
+def ensure_committed(event: Event, write_date: object) -> None:
+    """Odoo 17/18 post their webhook before the transaction commits (odoo-facts §2.1): reading the record
+    then gives the *old* state. When the event carries the change's write_date and the record read is
+    older, the change is not visible yet: try again shortly instead of calling it unchanged."""
+    if event.source != "odoo" or event.occurred_at is None:
+        return
+    seen = parse_odoo_datetime(write_date)
+    # RPC reads drop microseconds (odoo-facts §4): compare whole seconds.
+    if seen is not None and seen < event.occurred_at.replace(microsecond=0):
+        raise NotYetVisible(
+            f"Odoo {event.entity} {event.resource_id} still shows its state before this change"
         )
 
 

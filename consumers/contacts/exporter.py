@@ -12,6 +12,7 @@ from consumers.contacts.common import (
     ENTITY,
     comparable,
     describe,
+    ensure_committed,
     log_conflict,
     scope_of,
     xero_updated,
@@ -42,6 +43,7 @@ class ContactExporter(Translator):
         )
         if partner is None:  # deleted in Odoo: Xero contacts cannot be deleted, only archived
             return self._archive(ctx, event, scope)
+        ensure_committed(event, partner.get("write_date"))
         parent = partner.get("parent_id")
         if parent and partner.get("type", "contact") == "contact" and not partner.get("is_company"):
             # A contact person: it lives in Xero as a ContactPerson of its company.

@@ -1,0 +1,162 @@
+"""`bridge bench e2e`: a change made in one system → visible in the other, both ways, over the whole
+path (webhook, broker, worker, the other system's API), against the built-in sandboxes.
+
+Changes are made at a steady pace that keeps the Xero tenant under its 60 calls a minute. To measure
+a few hundred changes without waiting an hour, Xero's clock (its limits, token lifetimes) may run
+faster than real time; latencies are always measured in real time, and the report says whether the
+clock was scaled.
+"""
+
+from __future__ import annotations
+
+import statistics
+import threading
+import time
+import uuid
+
+# One change each way costs Xero 5 calls: Xero→Odoo the user's write + the bridge's read;
+# Odoo→Xero the bridge's read + write + its read of the echo webhook.
+XERO_CALLS_PER_PAIR = 5
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
+
+
+class Watcher:
+    """Records when each pending change became visible. One read of each side per round (every 10 ms):
+    the sandboxes are in this process, and a read per pending change would starve their servers."""
+
+    def __init__(self, odoo_phones, xero_phones):
+        self.odoo_phones = odoo_phones  # () -> {name: phone}
+        self.xero_phones = xero_phones  # () -> {name: set of phones}
+        self.pending: dict[str, tuple[float, str, str, str]] = {}
+        self.latencies: dict[str, list[float]] = {"xero_to_odoo": [], "odoo_to_xero": []}
+        self.lock = threading.Lock()
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def expect(self, key: str, direction: str, name: str, phone: str) -> None:
+        with self.lock:
+            self.pending[key] = (time.monotonic(), direction, name, phone)
+
+    def _run(self) -> None:
+        while not self.stop.is_set():
+            with self.lock:
+                items = list(self.pending.items())
+            if items:
+                odoo, xero = self.odoo_phones(), self.xero_phones()
+                now = time.monotonic()
+                for key, (started, direction, name, phone) in items:
+                    seen = (
+                        odoo.get(name) == phone
+                        if direction == "xero_to_odoo"
+                        else phone in xero.get(name, ())
+                    )
+                    if seen:
+                        with self.lock:
+                            self.pending.pop(key, None)
+                            self.latencies[direction].append((now - started) * 1000)
+            time.sleep(0.01)
+
+
+def run(changes: int, time_scale: float, echo=print) -> dict:
+    from bridge.cli_world import World
+
+    world = World(time_scale=time_scale, port=0).start()
+    org = world.xero.org()
+    odoo = world.odoo.env("admin")
+
+    def odoo_phones() -> dict:
+        rows = odoo.search_read("res.partner", [("name", "like", "E2E Xero")], ["name", "phone"])
+        return {row["name"]: row["phone"] for row in rows}
+
+    def xero_phones() -> dict:
+        with org.lock:
+            return {
+                c.get("Name"): {p.get("PhoneNumber") for p in c.get("Phones", [])}
+                for c in org.contacts.values()
+                if str(c.get("Name", "")).startswith("E2E Odoo")
+            }
+
+    watcher = Watcher(odoo_phones, xero_phones)
+    try:
+        contacts = 10
+        # Real-time budget: 60 Xero calls a (scaled) minute for both directions together.
+        # 80 % of the tenant's minute budget, real seconds between two changes (one per direction)
+        interval = 60.0 / (world.xero.limits.per_minute * 0.8) * XERO_CALLS_PER_PAIR / time_scale / 2
+        # pairs to edit: created in Xero (→ Odoo) and created in Odoo (→ Xero)
+        xero_ids, odoo_ids = [], []
+        for i in range(contacts):
+            created = world.xero_api(
+                "PUT", "Contacts", json={"Contacts": [{"Name": f"E2E Xero {i:02d}"}]}
+            ).json()
+            xero_ids.append(created["Contacts"][0]["ContactID"])
+            odoo_ids.append(odoo.create("res.partner", {"name": f"E2E Odoo {i:02d}", "is_company": True}))
+            time.sleep(interval * 2)
+
+        def bound(kind: str, ident) -> bool:
+            from bridge.store import bindings
+
+            with world.runtime.db.session() as session:
+                finder = bindings.by_xero if kind == "xero" else bindings.by_odoo
+                return finder(session, world.connection_id, "contact", ident) is not None
+
+        world.wait(
+            lambda: all(bound("xero", x) for x in xero_ids) and all(bound("odoo", o) for o in odoo_ids), 120
+        )
+        echo(
+            f"{contacts} + {contacts} contacts paired; {changes} changes each way at one every {interval:.2f} s"
+        )
+
+        def odoo_phone_is(partner_name: str, phone: str):
+            return lambda: bool(
+                odoo.search("res.partner", [("name", "=", partner_name), ("phone", "=", phone)])
+            )
+
+        def xero_phone_is(name: str, phone: str):
+            def check() -> bool:
+                with org.lock:
+                    return any(
+                        c.get("Name") == name
+                        and any(p.get("PhoneNumber") == phone for p in c.get("Phones", []))
+                        for c in org.contacts.values()
+                    )
+
+            return check
+
+        started = time.monotonic()
+        for n in range(changes):
+            i = n % contacts
+            phone = f"+64 9 {uuid.uuid4().int % 10_000_000:07d}"
+            name = f"E2E Xero {i:02d}"
+            element = {"ContactID": xero_ids[i], "Phones": [{"PhoneType": "DEFAULT", "PhoneNumber": phone}]}
+            watcher.expect(f"x{n}", "xero_to_odoo", name, phone)
+            world.xero_api("POST", f"Contacts/{xero_ids[i]}", json={"Contacts": [element]})
+            time.sleep(interval)
+            phone = f"+64 4 {uuid.uuid4().int % 10_000_000:07d}"
+            watcher.expect(f"o{n}", "odoo_to_xero", f"E2E Odoo {i:02d}", phone)
+            odoo.write("res.partner", odoo_ids[i], {"phone": phone})
+            time.sleep(interval)
+            if (n + 1) % 50 == 0:
+                echo(f"  {n + 1}/{changes} changes each way, {time.monotonic() - started:.0f} s")
+        deadline = time.monotonic() + 60
+        while watcher.pending and time.monotonic() < deadline:
+            time.sleep(0.05)
+        lost = len(watcher.pending)
+        echo(f"worker outcomes: {world.stats()}")
+    finally:
+        watcher.stop.set()
+        world.stop()
+    both = watcher.latencies["xero_to_odoo"] + watcher.latencies["odoo_to_xero"]
+    figures = {"bench": "e2e", "p50_ms": round(statistics.median(both), 1) if both else None,
+               "p99_ms": round(_percentile(both, 0.99), 1) if both else None, "changes": len(both)}  # fmt: skip
+    for direction, values in watcher.latencies.items():
+        figures[f"{direction}_p50_ms"] = round(statistics.median(values), 1) if values else None
+        figures[f"{direction}_p99_ms"] = round(_percentile(values, 0.99), 1) if values else None
+    figures.update(
+        {"not_visible_after_60s": lost, "scaled_clock": time_scale != 1.0, "time_scale": time_scale}
+    )
+    return figures
