@@ -210,7 +210,11 @@ class OdooSandbox:
         except BaseException:
             txn.rollback()
             raise
-        txn.commit()
+        try:
+            txn.commit()
+        except BaseException:
+            txn.rollback()
+            raise
 
     @contextmanager
     def commits_paused(self) -> Iterator[None]:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from .errors import SerializationFailure, ValidationError
+from .errors import LockNotAvailable, SerializationFailure, ValidationError
 from .fields import ModelDef
 from .options import Options
 
@@ -44,6 +45,9 @@ class Database:
         self.tables: dict[str, dict[int, Row]] = {m: {} for m in registry}
         self._seq: dict[str, int] = {}
         self._lock = threading.RLock()
+        self._lock_released = threading.Condition(self._lock)
+        self.row_locks: dict[tuple[str, int], Transaction] = {}  # row → transaction that updated it
+        self.lock_wait_timeout = 30.0  # seconds a writer waits for another transaction's row lock
         self.commit_hooks: list[Callable[[Transaction], None]] = []  # fault injection at commit time
 
     def next_id(self, model: str) -> int:
@@ -72,6 +76,8 @@ class Transaction:
         self.postrollback: list[Callable[[], None]] = []
         self.closed = False
         self.data: dict[str, Any] = {}  # per-transaction scratch (e.g. webhooks sent)
+        self.thread = threading.current_thread()
+        self._locked: set[tuple[str, int]] = set()
 
     # -- reads -------------------------------------------------------------------------------------
     def get(self, model: str, rid: int) -> Row | None:
@@ -92,10 +98,50 @@ class Transaction:
 
     # -- writes ------------------------------------------------------------------------------------
     def put(self, model: str, rid: int, row: Row) -> None:
+        self._lock_row(model, rid)
         self.overlay.setdefault(model, {})[rid] = row
 
     def delete(self, model: str, rid: int) -> None:
+        self._lock_row(model, rid)
         self.overlay.setdefault(model, {})[rid] = _DELETED
+
+    def _lock_row(self, model: str, rid: int) -> None:
+        """Updating or deleting a committed row locks it until commit/rollback, as PostgreSQL does. A
+        second writer waits; if the holder commits, the waiter fails with SerializationFailure
+        (REPEATABLE READ), which Odoo's retry loop absorbs; if the holder rolls back, it proceeds."""
+        key = (model, rid)
+        if key in self._locked or rid not in self.snapshot.get(model, {}):
+            return  # already ours, or a row this transaction created
+        db = self.db
+        deadline = time.monotonic() + db.lock_wait_timeout
+        with db._lock_released:
+            while True:
+                holder = db.row_locks.get(key)
+                if holder is None or holder.closed:
+                    break
+                if holder.thread is self.thread:
+                    # the holder can never finish while this thread waits: a deadlock
+                    raise LockNotAvailable(
+                        f"deadlock: row {model}({rid}) is locked by this thread's other transaction"
+                    )
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or not db._lock_released.wait(remaining):
+                    raise LockNotAvailable(
+                        f'could not obtain lock on row in relation "{model.replace(".", "_")}"'
+                    )
+            db.row_locks[key] = self
+            self._locked.add(key)
+            if db.tables.get(model, {}).get(rid) is not self.snapshot[model].get(rid):
+                raise SerializationFailure()  # committed by someone else since our snapshot
+
+    def _release(self) -> None:
+        db = self.db
+        with db._lock_released:
+            for key in self._locked:
+                if db.row_locks.get(key) is self:
+                    del db.row_locks[key]
+            self._locked.clear()
+            db._lock_released.notify_all()
 
     @property
     def dirty(self) -> bool:
@@ -123,12 +169,14 @@ class Transaction:
                     else:
                         committed[rid] = row
             self.closed = True
+            self._release()
         for hook in self.postcommit:
             hook()
 
     def rollback(self) -> None:
         self.overlay.clear()
         self.closed = True
+        self._release()
         for hook in self.postrollback:
             hook()
 

@@ -596,3 +596,21 @@ def test_receiver_error_status_is_only_logged(sb, receiver, admin_xml, caplog):
     call = sb.webhook_calls()[0]
     assert call.status == 500 and "500" in call.error
     assert len(receiver.payloads()) == 1  # no retry
+
+
+def test_17_receiver_writing_back_during_the_webhook_waits_for_the_row_lock(make_sandbox, receiver):
+    """17/18: the user's transaction holds the row lock while it waits for the webhook (1 s timeout);
+    a receiver that writes the same record blocks until then (PostgreSQL row lock, §2.1)."""
+    sb = make_sandbox(17, webhook_timeout=0.3)
+    sb.add_webhook_rule("res.partner", receiver.url, trigger="on_write", trigger_fields=["phone"])
+    bridge = XmlRpc(sb, sb.bridge_login, sb.bridge_password)
+    rpc = XmlRpc(sb, sb.login, sb.password)
+    pid = rpc("res.partner", "create", {"name": "Echo"})
+    receiver.on_request = lambda payload: bridge(
+        "res.partner", "write", [payload["_id"]], {"ref": "from-bridge"}
+    )
+    rpc("res.partner", "write", [pid], {"phone": "1"})
+    assert sb.webhook_calls()[0].error == "timeout"  # the receiver was stuck on the lock
+    receiver.wait_for(1)
+    row = rpc("res.partner", "read", [pid], ["phone", "ref"])[0]
+    assert (row["phone"], row["ref"]) == ("1", "from-bridge")

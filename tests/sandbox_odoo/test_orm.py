@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
 import xmlrpc.client
 
 import pytest
@@ -337,13 +338,45 @@ def test_creating_a_record_in_a_company_outside_the_context_is_refused(sb, admin
     assert err.value.faultCode == 4
 
 
-def test_concurrent_update_of_one_row_is_a_serialization_failure(sb):
+def test_a_second_writer_waits_for_the_row_lock_then_retries(sb):
+    """PostgreSQL row locks: the second UPDATE blocks until the first transaction commits, then fails
+    with a serialization error that Odoo's retry loop absorbs (§1.6)."""
     pid = sb.env().create("res.partner", {"name": "Race"})
+    second: list = []
+    with sb.transaction("admin") as env:
+        env.write("res.partner", [pid], {"phone": "first"})
+        worker = threading.Thread(
+            target=lambda: second.append(sb.env("bridge").write("res.partner", pid, {"phone": "second"}))
+        )
+        worker.start()
+        worker.join(0.3)
+        assert worker.is_alive()  # blocked on the row lock
+        assert sb.env().read("res.partner", pid, ["phone"])[0]["phone"] is False
+    worker.join(5)
+    assert second == [True]
+    assert sb.env().read("res.partner", pid, ["phone", "write_uid"], load=None)[0] == {
+        "id": pid,
+        "phone": "second",
+        "write_uid": sb.bridge_uid,
+    }
+
+
+def test_a_write_in_the_same_thread_on_a_locked_row_is_a_deadlock(sb):
+    pid = sb.env().create("res.partner", {"name": "Self"})
     with pytest.raises(Exception) as err, sb.transaction("admin") as env:
         env.write("res.partner", [pid], {"phone": "first"})
-        sb.env("bridge").write("res.partner", pid, {"phone": "second"})  # commits meanwhile
+        sb.env("bridge").write("res.partner", pid, {"phone": "second"})
+    assert type(err.value).__name__ == "LockNotAvailable"
+
+
+def test_a_concurrent_commit_after_our_snapshot_is_a_serialization_failure(sb):
+    pid = sb.env().create("res.partner", {"name": "Stale"})
+    with pytest.raises(Exception) as err, sb.transaction("admin") as env:
+        env.read("res.partner", [pid], ["name"])
+        sb.env("bridge").write("res.partner", pid, {"phone": "meanwhile"})  # commits after our snapshot
+        env.write("res.partner", [pid], {"phone": "stale"})
     assert type(err.value).__name__ == "SerializationFailure"
-    assert sb.env().read("res.partner", pid, ["phone"])[0]["phone"] == "second"
+    assert sb.env().read("res.partner", pid, ["phone"])[0]["phone"] == "meanwhile"
 
 
 def test_snapshot_isolation_hides_uncommitted_rows_from_other_callers(sb):
