@@ -1,9 +1,10 @@
 """In-memory tables with PostgreSQL-like transactions.
 
 Each transaction sees a snapshot of the committed rows taken when it starts (REPEATABLE READ, as Odoo
-uses), keeps its own writes in an overlay and publishes them atomically on commit. A row that another
-transaction committed after our snapshot makes our commit fail with SerializationFailure, which is what
-PostgreSQL does to the second writer of a row. Sequences are not transactional (ids are never reused).
+uses), keeps its own writes in an overlay and publishes them atomically on commit. Updating a row
+locks it until the transaction ends; a second writer waits, then fails with SerializationFailure if
+the first committed, which is what PostgreSQL does to the second writer of a row. Sequences are not
+transactional (ids are never reused).
 """
 
 from __future__ import annotations
