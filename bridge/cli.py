@@ -185,6 +185,10 @@ from bridge.demo_cli import demo  # noqa: E402
 
 main.add_command(demo)
 
+from bridge.settings_cli import settings  # noqa: E402
+
+main.add_command(settings)
+
 main.add_command(status)
 
 from bridge.scheduler_cli import scheduler  # noqa: E402

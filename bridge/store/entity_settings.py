@@ -45,7 +45,7 @@ def get(session: Session, connection_id: str, entity: str) -> EntityPolicy:
 
 def put(session: Session, connection_id: str, entity: str, **changes) -> EntityPolicy:
     for key, allowed in (("direction", DIRECTIONS), ("mode", MODES), ("conflict_policy", POLICIES)):
-        if key in changes and changes[key] not in allowed:
+        if changes.get(key) is not None and changes[key] not in allowed:
             raise ValueError(f"{key} must be one of {', '.join(allowed)}")
     row = session.get(EntitySetting, (connection_id, entity))
     if row is None:

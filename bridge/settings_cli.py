@@ -1,0 +1,69 @@
+"""`bridge settings show|set`: per connection and entity — direction, mode, conflict policy, overwrite."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from bridge.cli_common import runtime_or_exit
+from bridge.entities import ENTITIES
+from bridge.store import connections, entity_settings
+from bridge.store.entity_settings import DIRECTIONS, MODES, POLICIES
+
+
+@click.group()
+def settings() -> None:
+    """What syncs which way, per connection and entity (import = Xero → Odoo, export = Odoo → Xero)."""
+
+
+@settings.command("show")
+@click.option("--connection", "connection_id", default=None)
+def show(connection_id: str | None) -> None:
+    runtime = runtime_or_exit()
+    with runtime.db.session() as session:
+        rows = [c for c in connections.all_connections(session) if connection_id in (None, c.id)]
+        for connection in rows:
+            click.echo(f"{connection.id}:")
+            for entity in ENTITIES:
+                p = entity_settings.get(session, connection.id, entity)
+                overwrite = "overwrite on match" if p.overwrite_on_match else ""
+                click.echo(
+                    f"  {entity:<17} {p.direction:<7} {p.mode:<18} {p.conflict_policy:<12} {overwrite}"
+                )
+        if not rows:
+            click.echo("no such connection" if connection_id else "no connections yet")
+    runtime.close()
+
+
+@settings.command("set")
+@click.argument("connection_id")
+@click.argument("entity", type=click.Choice(sorted(ENTITIES)))
+@click.option("--direction", type=click.Choice(DIRECTIONS), default=None)
+@click.option("--mode", type=click.Choice(MODES), default=None)
+@click.option("--conflict", "conflict_policy", type=click.Choice(POLICIES), default=None)
+@click.option(
+    "--overwrite/--no-overwrite",
+    "overwrite_on_match",
+    default=None,
+    help="link and overwrite a matching record",
+)
+def set_(connection_id, entity, direction, mode, conflict_policy, overwrite_on_match) -> None:
+    runtime = runtime_or_exit()
+    with runtime.db.session() as session:
+        if connections.get(session, connection_id) is None:
+            click.echo(f"no connection {connection_id}", err=True)
+            runtime.close()
+            sys.exit(1)
+        p = entity_settings.put(
+            session,
+            connection_id,
+            entity,
+            direction=direction,
+            mode=mode,
+            conflict_policy=conflict_policy,
+            overwrite_on_match=overwrite_on_match,
+        )
+        click.echo(f"{connection_id} {entity}: {p.direction}, {p.mode}, {p.conflict_policy}"
+                   f"{', overwrite on match' if p.overwrite_on_match else ''}")  # fmt: skip
+    runtime.close()
