@@ -160,7 +160,7 @@ class OdooSandbox:
         self.url = f"http://{host}:{self._server.server_port}"
         self._thread = threading.Thread(
             target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.05},
+            kwargs={"poll_interval": 0.01},
             name="odoo-sandbox",
             daemon=True,
         )
