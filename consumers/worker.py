@@ -36,7 +36,6 @@ from bridge.entities import DIRECTIONS, GROUPS
 from bridge.errors import BLOCKED, PERMANENT, TRANSIENT, BridgeError, classify
 from bridge.events import Event, now
 from bridge.metrics import APPLY_SECONDS, EVENTS_HANDLED
-from bridge.polling.stamps import parse_xero_updated
 from bridge.runtime import Runtime
 from bridge.store import bindings, deferred, inbox, leases, mismatches, parked
 from bridge.store import connections as connection_store
@@ -193,11 +192,6 @@ class Worker:
             self._to_mismatch(event, "dead_letter", note, claim.attempts)
             message.ack()
             return
-        if self._superseded(event):
-            self._commit(event, Outcome("coalesced"))
-            self._count("coalesced", event.entity)
-            message.ack()
-            return
         started = time.perf_counter()
         try:
             outcome = translator.apply(event, self.ctx)
@@ -230,22 +224,6 @@ class Worker:
                 )
             inbox.mark(session, event.dedupe_key, "done")
             mismatches.resolve_applied(session, event.dedupe_key)
-
-    def _superseded(self, event: Event) -> bool:
-        """Coalescing: a Xero change stamped before the state the bridge last applied for the record
-        (its binding's UpdatedDateUTC; both stamps are Xero's clock) was in that fetch already, so a
-        burst of events for one record costs one fetch and one write. Strictly before: an event
-        stamped with the applied state's own time (e.g. the echo of the bridge's write) still runs.
-        Operator replays always run."""
-        if event.source != "xero" or event.origin == "replay" or not event.connection:
-            return False
-        if event.occurred_at is None:
-            return False
-        with self.db.session() as session:
-            binding = bindings.by_xero(session, event.connection, event.entity, event.resource_id)
-            version = binding.xero_version if binding is not None else None
-        applied = parse_xero_updated(version) if version else None
-        return applied is not None and applied > event.occurred_at
 
     def _blocked_note(self, event: Event) -> str | None:
         if event.connection is None:
