@@ -28,6 +28,7 @@ class Registry:
 
 def default_registry() -> Registry:
     """The translators the bridge ships, one module per entity."""
+    from consumers.contact_groups import ContactGroupExporter, ContactGroupImporter
     from consumers.contacts import ContactExporter, ContactImporter
 
-    return Registry([ContactImporter(), ContactExporter()])
+    return Registry([ContactImporter(), ContactExporter(), ContactGroupImporter(), ContactGroupExporter()])

@@ -153,12 +153,13 @@ class OdooPartners(WatermarkSpec):
 class XeroContactGroups(HashSpec):
     """Xero ContactGroups: no If-Modified-Since and no webhook (xero-facts §1, §5), and a membership
     change does not touch the contact. Read in full (the list, then each group's members) and compared
-    by hash; a group renamed, deleted or with members in or out re-syncs the contacts concerned
-    (their tags in Odoo). One call per group, so it runs with the reconciliation, not every poll."""
+    by hash. A group new, renamed or deleted gives a contact_group event (the group translator keeps
+    the Odoo tag); a contact that joined or left gives a contact event (its tags). One call per group,
+    so it runs with the reconciliation, not every poll."""
 
     source = "xero"
     entity = "contact_group"
-    emits = ("xero", "contact")
+    emits = (("xero", "contact_group"), ("xero", "contact"))
 
     def records(self, scope: Scope) -> Iterator[tuple[str, Any, Any]]:
         xero = scope.xero
@@ -166,26 +167,39 @@ class XeroContactGroups(HashSpec):
             group_id = group["ContactGroupID"]
             full = (xero.get(f"ContactGroups/{group_id}").get("ContactGroups") or [{}])[0]
             members = sorted(c["ContactID"] for c in full.get("Contacts") or [])
-            content = {"Name": group.get("Name"), "Status": group.get("Status"), "Contacts": members}
-            yield group_id, content, members
+            head = digest({"Name": group.get("Name"), "Status": group.get("Status")})
+            yield group_id, {"head": head, "Contacts": members}, {"head": head, "members": members}
 
     def envelopes(
         self, scope: Scope, record_id: str, digest: str, detail: Any, previous: Any, received_at: datetime
     ) -> list[Event]:
-        members = sorted(set(detail or []) | set(previous or []))
-        return [
-            Event(
-                source="xero",
-                origin="poll",
-                connection=scope.connection_id,
-                entity="contact",
-                resource_id=contact_id,
-                change_type="update",
-                occurred_at=None,
-                dedupe_key=f"poll|xero|{scope.tenant_id}|ContactGroup|{record_id}|{digest[:16]}|{contact_id}",
-                tenant_id=scope.tenant_id,
-                payload={"ContactID": contact_id, "ContactGroupID": record_id},
-                received_at=received_at,
+        now_ = detail or {"head": None, "members": []}
+        before = previous or {"head": None, "members": []}
+        events = []
+        if now_["head"] != before["head"]:
+            events.append(
+                self._event(scope, "contact_group", record_id, f"{record_id}|{digest[:16]}", received_at)
             )
-            for contact_id in members
-        ]
+        for contact_id in sorted(set(now_["members"]) ^ set(before["members"])):
+            key = f"{record_id}|{digest[:16]}|{contact_id}"
+            events.append(self._event(scope, "contact", contact_id, key, received_at, group=record_id))
+        return events
+
+    @staticmethod
+    def _event(
+        scope: Scope, entity: str, resource_id: str, key: str, received_at: datetime, group: str | None = None
+    ) -> Event:
+        payload = {"ContactGroupID": group or resource_id} | ({"ContactID": resource_id} if group else {})
+        return Event(
+            source="xero",
+            origin="poll",
+            connection=scope.connection_id,
+            entity=entity,
+            resource_id=resource_id,
+            change_type="update",
+            occurred_at=None,
+            dedupe_key=f"poll|xero|{scope.tenant_id}|ContactGroup|{key}",
+            tenant_id=scope.tenant_id,
+            payload=payload,
+            received_at=received_at,
+        )

@@ -9,6 +9,8 @@ from sqlalchemy.orm import Session
 
 from bridge.store.models import PollHash
 
+BASELINE = "*"  # a row that says the first full read was recorded (even if it found no records)
+
 
 def seen(session: Session, connection_id: str, source: str, entity: str) -> dict[str, tuple[str, Any]]:
     """record id → (digest, detail) as last stored."""

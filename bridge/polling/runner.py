@@ -10,6 +10,7 @@ inbox and by the translators' content hashes.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -160,14 +161,19 @@ def run_watermark(
 
 
 def run_hash(
-    spec: HashSpec, scope: Scope, db: Database, publisher: Publisher, keep_events: bool = False
+    spec: HashSpec,
+    scope: Scope,
+    db: Database,
+    publisher: Publisher,
+    keep_events: bool = False,
+    accept: Callable[[Event], bool] | None = None,
 ) -> PollResult:
     """One full read compared with the digests last seen. The first round only records them: what
     existed before is bulk sync's business, not a change."""
     result = PollResult(f"{spec.source}:{spec.entity}", scope.connection_id)
     with db.session() as session:
         before = hashes.seen(session, scope.connection_id, spec.source, spec.entity)
-    first = not before
+    first = before.pop(hashes.BASELINE, None) is None
     received = now()
     events: list[Event] = []
     current: dict[str, tuple[str, object]] = {}
@@ -183,6 +189,7 @@ def run_hash(
             events += spec.envelopes(scope, record_id, d, detail, previous, received)
         for record_id in gone:
             events += spec.envelopes(scope, record_id, "gone", None, before[record_id][1], received)
+    events = [e for e in events if accept is None or accept(e)]
     events = not_done(db, list({e.dedupe_key: e for e in events}.values()))
     publish(publisher, events)
     result.sent = len(events)
@@ -194,6 +201,10 @@ def run_hash(
             hashes.remember(session, scope.connection_id, spec.source, spec.entity, record_id, d, detail)
         for record_id in gone:
             hashes.forget(session, scope.connection_id, spec.source, spec.entity, record_id)
+        if first:
+            hashes.remember(
+                session, scope.connection_id, spec.source, spec.entity, hashes.BASELINE, "-", None
+            )
     if events:
         log.info("poll %s %s: %d event(s) from %d changed record(s)", result.spec, scope.connection_id,
                  len(events), len(changed) + len(gone))  # fmt: skip

@@ -133,6 +133,9 @@ class Scheduler:
 
         return build
 
+    def _handled(self, event) -> bool:
+        return self.handles(event.source, event.entity)
+
     def _usable(self, scope: Scope, source: str) -> bool:
         if source == "xero":
             return scope.xero_factory is not None
@@ -188,15 +191,20 @@ class Scheduler:
         round_ = self.poll(self.settings.polling.reconcile_lookback, round_)
         for scope in self.scopes():
             for spec in self.plan.hashed:
-                source, entity = getattr(spec, "emits", (spec.source, spec.entity))
-                if not self.handles(source, entity) or not self._usable(scope, spec.source):
+                emits = spec.emits or ((spec.source, spec.entity),)
+                if not any(self.handles(*e) for e in emits) or not self._usable(scope, spec.source):
                     continue
                 self._attempt(
                     round_,
                     f"reconcile {spec.source}:{spec.entity}",
                     scope,
                     lambda spec=spec, scope=scope: run_hash(
-                        spec, scope, self.db, self.runtime.publisher, self.keep_events
+                        spec,
+                        scope,
+                        self.db,
+                        self.runtime.publisher,
+                        self.keep_events,
+                        accept=self._handled,
                     ),
                 )
             for deletion in self.plan.deletions:

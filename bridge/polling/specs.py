@@ -106,6 +106,7 @@ class HashSpec(ABC):
 
     source: ClassVar[str]
     entity: ClassVar[str]
+    emits: ClassVar[tuple[tuple[str, str], ...]] = ()  # (source, entity) of its events, if not its own
 
     @abstractmethod
     def records(self, scope: Scope) -> Iterator[tuple[str, Any, Any]]:

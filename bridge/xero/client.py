@@ -185,9 +185,11 @@ class XeroClient:
         key: str,
         method: str = "POST",
         params: dict | None = None,
+        path: str | None = None,
     ) -> list[ElementResult]:
         """Create or update elements in batches of 50, each element's outcome mapped back to it.
 
+        `path` is the URL when it is not the collection itself (POST /ContactGroups/{id}).
         `key` names this logical write (e.g. the event's dedupe key and attempt); each batch gets
         its own Idempotency-Key derived from it.
         """
@@ -199,10 +201,11 @@ class XeroClient:
             nonlocal number
             number += 1
             body = {collection: batch}
-            query = {**(params or {}), "summarizeErrors": "false"}
+            # summarizeErrors exists on the batch endpoints only (xero-facts §4)
+            query = {**(params or {}), **({} if path else {"summarizeErrors": "false"})}
             response = self.request(
                 method,
-                collection,
+                path or collection,
                 params=query,
                 json=body,
                 idempotency=idempotency_key(key, collection, number),

@@ -26,19 +26,26 @@ class Scope:
     binding: Binding | None
 
 
-def scope_of(ctx: Context, event: Event, *, xero_id: str | None = None, odoo_id: int | None = None) -> Scope:
+def scope_of(
+    ctx: Context,
+    event: Event,
+    *,
+    xero_id: str | None = None,
+    odoo_id: int | None = None,
+    entity: str = ENTITY,
+) -> Scope:
     if not event.connection:
         raise PermanentError("the event names no connection: map the Xero organisation to an Odoo company")
     with ctx.db.session() as session:
         connection = connections.get(session, event.connection)
         if connection is None:
             raise PermanentError(f"no connection {event.connection}")
-        policy = entity_settings.get(session, connection.id, ENTITY)
+        policy = entity_settings.get(session, connection.id, entity)
         binding = None
         if xero_id is not None:
-            binding = bindings.by_xero(session, connection.id, ENTITY, xero_id)
+            binding = bindings.by_xero(session, connection.id, entity, xero_id)
         if binding is None and odoo_id is not None:
-            binding = bindings.by_odoo(session, connection.id, ENTITY, odoo_id)
+            binding = bindings.by_odoo(session, connection.id, entity, odoo_id)
         return Scope(connection.id, connection.xero_tenant_id, connection.odoo_company_id, policy, binding)
 
 
