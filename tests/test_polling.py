@@ -318,6 +318,24 @@ def test_a_contact_group_membership_change_in_xero_reaches_odoo_through_the_hash
     assert [r.sent for r in runner.reconcile().results] == [0]  # unchanged since: nothing sent
 
 
+def test_contact_groups_created_or_renamed_in_xero_give_group_events_after_an_empty_first_read(world):
+    runner = scheduler(world, plan=Plan(hashed=scheduler(world).plan.hashed))
+    assert [r.sent for r in runner.reconcile().results] == [0]  # no groups yet: the first read records that
+
+    response = world.xero_api("PUT", "ContactGroups", json={"ContactGroups": [{"Name": "Wholesale"}]})
+    group_id = response.json()["ContactGroups"][0]["ContactGroupID"]
+    created = [e for r in runner.reconcile().results for e in r.events]
+    assert [(e.entity, e.resource_id) for e in created] == [("contact_group", group_id)]
+
+    renamed = {"ContactGroupID": group_id, "Name": "Wholesale Trade"}
+    response = world.xero_api("POST", f"ContactGroups/{group_id}", json={"ContactGroups": [renamed]})
+    assert response.status_code == 200, response.text
+    events = [e for r in runner.reconcile().results for e in r.events]
+    assert [(e.entity, e.resource_id) for e in events] == [("contact_group", group_id)]
+    assert events[0].dedupe_key != created[0].dedupe_key  # a new change, not a repeat for the inbox
+    assert [r.sent for r in runner.reconcile().results] == [0]
+
+
 # ---------------------------------------------------------------------------------------- webhook health
 
 
