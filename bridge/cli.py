@@ -189,6 +189,10 @@ from bridge.settings_cli import settings  # noqa: E402
 
 main.add_command(settings)
 
+from bridge.sync_cli import sync  # noqa: E402
+
+main.add_command(sync)
+
 main.add_command(status)
 
 from bridge.scheduler_cli import scheduler  # noqa: E402

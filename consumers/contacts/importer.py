@@ -31,14 +31,15 @@ class ContactImporter(Translator):
     source = "xero"
     entity = ENTITY
 
-    def apply(self, event: Event, ctx: Context) -> Outcome:
+    def apply(self, event: Event, ctx: Context, contact: dict | None = None) -> Outcome:
+        """`contact` is the record when the caller already read it (bulk sync reads whole pages)."""
         scope = scope_of(ctx, event, xero_id=event.resource_id)
         if not scope.policy.allows("xero"):
             return Outcome("skipped", note=f"contacts: direction is {scope.policy.direction}")
         xero = ctx.services["xero"].for_connection(scope.connection_id)
         odoo: OdooClient = ctx.services["odoo"].in_company(scope.company_id)
         lookups = OdooLookups(odoo)
-        contact = xero.get_one("Contacts", event.resource_id)
+        contact = contact or xero.get_one("Contacts", event.resource_id)
         if contact is None:
             raise PermanentError(f"Xero has no contact {event.resource_id}")
         has_mobile = odoo.version < 19

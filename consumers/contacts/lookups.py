@@ -52,9 +52,11 @@ class OdooLookups:
                 ids.append(tag_id)
         return ids
 
-    def canonical(self, partner: dict) -> Contact:
-        children = []
-        if partner.get("child_ids"):
+    def canonical(self, partner: dict, children: list[dict] | None = None) -> Contact:
+        """`children` when the caller already read them (bulk reads a page's in one call)."""
+        if children is None:
+            children = []
+        if not children and partner.get("child_ids"):
             children = self.odoo.read(
                 "res.partner", partner["child_ids"], ["name", "email", "type", "is_company"]
             )

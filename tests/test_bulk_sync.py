@@ -1,0 +1,113 @@
+"""`bridge sync contact`: whole entities in batches, with forecast, resume and dry run."""
+
+from __future__ import annotations
+
+import pytest
+
+from bridge.cli_world import World
+from bridge.errors import TransientError
+from bridge.services import build_services
+from bridge.store import bindings, mismatches
+from bridge.store.mismatches import MismatchFilter
+from consumers.base import Context
+from consumers.bulk import ContactBulkSync
+
+
+@pytest.fixture
+def world(tmp_path):
+    w = World(home=str(tmp_path / "home"), workers=0).start()  # no real-time worker: bulk alone
+    yield w
+    w.stop()
+
+
+def engine(world: World) -> ContactBulkSync:
+    ctx = Context(world.settings, world.runtime.db, build_services(world.settings, world.runtime.db))
+    return ContactBulkSync(ctx, "demo")
+
+
+def make_partners(world: World, count: int, broken: int | None = None) -> list[int]:
+    rows = [
+        {
+            "name": f"Bulk Partner {i:04d}",
+            "email": "not an email" if i == broken else f"p{i}@bulk.test",
+            "is_company": True,
+        }
+        for i in range(count)
+    ]
+    return world.odoo.env("admin").create("res.partner", rows)
+
+
+def xero_names(world: World, prefix: str = "Bulk Partner") -> list[str]:
+    org = world.xero.org()
+    with org.lock:
+        return sorted(c["Name"] for c in org.contacts.values() if c["Name"].startswith(prefix))
+
+
+def test_an_export_writes_batches_of_50_and_maps_each_result_back(world):
+    ids = make_partners(world, 120, broken=77)
+    sync = engine(world)
+    forecast = sync.forecast_export()  # the 120, and the partners Odoo starts with (companies, users)
+    assert forecast.records >= 120 and forecast.xero_calls == -(-forecast.records // 50)
+    report = sync.export()
+    assert (report.created, report.refused) == (forecast.records - 1, 1)
+    assert report.xero_calls == forecast.xero_calls  # one call per 50 records, no reads
+    assert len(xero_names(world)) == 119
+    with world.runtime.db.session() as session:
+        assert bindings.by_odoo(session, "demo", "contact", ids[0]).xero_id
+        (entry,) = mismatches.find(session, MismatchFilter())
+        assert entry.source_id == str(ids[77]) and "Email" in entry.note
+
+
+def test_a_second_export_finds_everything_unchanged_and_calls_xero_not_at_all(world):
+    make_partners(world, 60)
+    engine(world).export()
+    again = engine(world).export()
+    assert (again.created, again.updated, again.xero_calls) == (0, 0, 0) and again.unchanged >= 60
+
+
+def test_an_interrupted_export_resumes_after_its_checkpoint_without_duplicates(world):
+    make_partners(world, 150)
+    first = engine(world)
+    total = first.forecast_export().records
+    done: list[int] = []
+
+    def progress(n: int) -> None:  # Xero goes down for good once the first batch is in
+        done.append(n)
+        if sum(done) == 50:
+            world.xero.inject_fault(
+                "status", method="POST", path="/api.xro/2.0/Contacts", times=1000, status=503
+            )
+
+    first.progress = progress
+    with pytest.raises(TransientError):
+        first.export()
+    exported = len(xero_names(world, ""))
+    assert exported == 50 and first.checkpoint("export") is not None
+    world.xero.clear_faults()
+    resumed = engine(world)
+    assert resumed.forecast_export().records == total - 50  # only what is left
+    report = resumed.export()
+    assert report.created == total - 50
+    names = xero_names(world, "")
+    assert len(names) == total and len(set(names)) == total  # nothing twice
+    assert resumed.checkpoint("export") is None
+
+
+def test_a_dry_run_lists_what_it_would_do_and_writes_nothing(world):
+    ids = make_partners(world, 5)
+    report = engine(world).export(dry_run=True)
+    assert all(p.startswith("create or link") for p in report.planned)
+    assert all(any(f"#{i} " in p for p in report.planned) for i in ids)
+    assert xero_names(world) == []
+    with world.runtime.db.session() as session:
+        assert bindings.by_odoo(session, "demo", "contact", 1) is None
+
+
+def test_an_import_reads_xeros_pages_without_a_call_per_record(world):
+    contacts = [{"Name": f"Imported {i:03d}", "EmailAddress": f"i{i}@import.test"} for i in range(30)]
+    assert world.xero_api("PUT", "Contacts", json={"Contacts": contacts}).status_code == 200
+    report = engine(world).import_()
+    assert report.created == 30
+    assert report.xero_calls == 1  # one page of up to 100
+    found = world.odoo.env("admin").search("res.partner", [("name", "like", "Imported ")])
+    assert len(found) == 30
