@@ -291,5 +291,22 @@ def bench_e2e(changes: int, time_scale: float) -> None:
     click.echo(json.dumps(run_e2e(changes, time_scale, echo=click.echo)))
 
 
+@bench.command("sync")
+@click.option("--records", default=10_000, show_default=True)
+@click.option(
+    "--compare-with", default=1_000, show_default=True, help="a smaller run, for the memory comparison"
+)
+@click.option("--time-scale", default=5.0, show_default=True, help="Xero's clock speed (1 = real time)")
+def bench_sync(records: int, compare_with: int, time_scale: float) -> None:
+    """Export N contacts Odoo → Xero under Xero's limits: calls per record, records/min, peak memory."""
+    import json
+
+    from bridge.bench.sync import run as run_sync
+
+    if records > 100_000:
+        raise click.BadParameter("at most 100,000 records", param_hint="--records")
+    click.echo(json.dumps(run_sync(records, time_scale, compare_with, echo=click.echo)))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,0 +1,192 @@
+"""`bridge bench sync`: export N contacts from the Odoo sandbox to the Xero sandbox with Xero's real
+limits (60 calls a minute per tenant), and report Xero calls per record, records per minute against
+the 3,000-a-minute ceiling (60 calls x 50 records), and the exporting process's peak memory.
+
+The sandboxes run in a process of their own, so the memory figure is the bridge's alone; each size
+is exported by a fresh process, so "memory flat from 1,000 to 10,000" compares like with like.
+Xero's clock may run faster than real time (the report says so); rates are given in Xero's minutes.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+CEILING_PER_MINUTE = 60 * 50
+
+
+def _serve_sandboxes(scale: float, ready, stop) -> None:
+    """Child process: both sandboxes, until told to stop."""
+    import logging
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    from sandboxes.odoo import OdooSandbox
+    from sandboxes.xero import XeroSandbox
+    from sandboxes.xero.clock import ShiftedClock
+
+    clock = ShiftedClock(scale=scale)
+    xero = XeroSandbox(auto_approve=True, clock=clock)
+    xero.start()
+    odoo = OdooSandbox(version=17)
+    odoo.start()
+    ready.put(
+        {
+            "origin": clock._origin,
+            "xero": xero.describe() | {"url": xero.url},
+            "odoo": {
+                "url": odoo.url,
+                "db": odoo.db_name,
+                "login": odoo.login,
+                "api_key": odoo.api_key,
+                "bridge_login": odoo.bridge_login,
+                "bridge_api_key": odoo.bridge_api_key,
+                "company": odoo.company_ids[0],
+            },
+        }  # fmt: skip
+    )
+    stop.wait()
+    xero.stop()
+    odoo.stop()
+
+
+def export_once(records: int, scale: float) -> dict:
+    """One measured export in this process (run as `python -m bridge.bench.sync RECORDS SCALE`)."""
+    import logging
+
+    logging.basicConfig(level=logging.WARNING)
+    import requests
+
+    context = multiprocessing.get_context("spawn")
+    ready, stop = context.Queue(), context.Event()
+    server = context.Process(target=_serve_sandboxes, args=(scale, ready, stop), daemon=True)
+    server.start()
+    info = ready.get(timeout=60)
+    try:
+        from bridge.config import OdooSettings, load_settings
+        from bridge.odoo.client import OdooClient
+        from bridge.services import build_services
+        from bridge.store import Database, connections
+        from bridge.xero.oauth import XeroConnector
+        from consumers.base import Context
+        from consumers.bulk import ContactBulkSync
+
+        home = tempfile.mkdtemp(prefix="bridge-bench-sync-")
+        xero, odoo = info["xero"], info["odoo"]
+        settings = load_settings(
+            {
+                "BRIDGE_HOME": home,
+                "XERO_API_URL": xero["api_url"],
+                "XERO_TOKEN_URL": xero["token_url"],
+                "XERO_AUTHORIZE_URL": xero["authorize_url"],
+                "XERO_CONNECTIONS_URL": xero["connections_url"],
+                "XERO_CLIENT_ID": xero["client_id"],
+                "XERO_CLIENT_SECRET": xero["client_secret"],
+                "ODOO_URL": odoo["url"],
+                "ODOO_DB": odoo["db"],
+                "ODOO_USERNAME": odoo["bridge_login"],
+                "ODOO_API_KEY": odoo["bridge_api_key"],
+                "XERO_BULK_SHARE": "0.95",
+            }  # fmt: skip
+        )
+        origin = info["origin"]
+
+        def clock() -> float:
+            return origin + (time.time() - origin) * scale
+
+        def sleep(seconds: float) -> None:
+            time.sleep(seconds / scale)
+
+        db = Database(settings.database_url)
+        db.migrate()
+        services = build_services(settings, db, clock=clock, sleep=sleep)
+        from bridge.store.credentials import load_or_create_key
+
+        connector = XeroConnector(
+            settings.xero, services["xero"].keeper, db, load_or_create_key(None, settings.home)
+        )
+        consent = requests.get(connector.authorization_url(), allow_redirects=False, timeout=30).headers[
+            "Location"
+        ]
+        from urllib.parse import parse_qs, urlsplit
+
+        token_set, organisations = connector.complete(consent, parse_qs(urlsplit(consent).query)["state"][0])
+        with db.session() as session:
+            connection = connections.add(
+                session, "Bench", organisations[0].tenant_id, odoo["company"], id="bench"
+            )
+            connection.xero_token_set = token_set
+        admin = OdooClient.connect(
+            OdooSettings(url=odoo["url"], db=odoo["db"], username=odoo["login"], api_key=odoo["api_key"])
+        )
+        for start in range(0, records, 1000):
+            rows = [{"name": f"Bench Partner {i:06d}", "email": f"p{i}@bench.test", "is_company": True}
+                    for i in range(start, min(records, start + 1000))]  # fmt: skip
+            admin.create("res.partner", rows)
+        engine = ContactBulkSync(Context(settings, db, services), "bench")
+        forecast = engine.forecast_export()
+        started_xero, started_real = clock(), time.monotonic()
+        report = engine.export()
+        xero_minutes = (clock() - started_xero) / 60
+        exported = report.created + report.updated
+        rate = exported / xero_minutes if xero_minutes else 0.0
+        return {
+            "records": exported,
+            "forecast_records": forecast.records,
+            "refused": report.refused,
+            "xero_calls": report.xero_calls,
+            "xero_calls_per_record": round(report.xero_calls / exported, 4) if exported else None,
+            "records_per_minute": round(rate, 1),
+            "ceiling_ratio": round(rate / CEILING_PER_MINUTE, 3),
+            "real_seconds": round(time.monotonic() - started_real, 1),
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        }
+    finally:
+        stop.set()
+        server.join(30)
+
+
+def run(records: int, scale: float, compare_with: int, echo=print) -> dict:
+    """Each size in a fresh process; the figures for `records`, with the smaller run's memory beside."""
+    results = {}
+    for size in sorted({compare_with, records}):
+        echo(f"exporting {size:,} contacts (Xero's clock x{scale:g}) …")
+        env = {**os.environ, "PYTHONPATH": str(REPO)}
+        done = subprocess.run(
+            [sys.executable, "-m", "bridge.bench.sync", str(size), str(scale)],
+            env=env, capture_output=True, text=True, timeout=3600,
+        )  # fmt: skip
+        if done.returncode != 0:
+            raise RuntimeError(f"the {size} run failed:\n{done.stderr[-2000:]}")
+        results[size] = json.loads(done.stdout.strip().splitlines()[-1])
+        r = results[size]
+        echo(
+            f"  {r['records']:,} exported, {r['xero_calls']} Xero calls ({r['xero_calls_per_record']}/record), "
+            f"{r['records_per_minute']:,.0f} records/min ({r['ceiling_ratio']:.0%} of 3,000), peak RSS {r['peak_rss_mb']} MB, "
+            f"{r['real_seconds']} s"
+        )
+    main = results[records]
+    return {
+        "bench": "sync",
+        "records": main["records"],
+        "xero_calls": main["xero_calls"],
+        "xero_calls_per_record": main["xero_calls_per_record"],
+        "records_per_minute": main["records_per_minute"],
+        "ceiling_ratio": main["ceiling_ratio"],
+        "peak_rss_mb": main["peak_rss_mb"],
+        f"peak_rss_mb_at_{compare_with}": results[compare_with]["peak_rss_mb"],
+        "refused": main["refused"],
+        "scaled_clock": scale != 1.0,
+        "time_scale": scale,
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(export_once(int(sys.argv[1]), float(sys.argv[2]))))
