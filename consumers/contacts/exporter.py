@@ -10,8 +10,9 @@ from consumers.base import BindingUpdate, Context, Outcome, Translator
 from consumers.contacts.canonical import Contact, email_key, from_xero, name_key, to_xero
 from consumers.contacts.common import (
     ENTITY,
+    XERO_SIDE,
+    choose_match,
     comparable,
-    describe,
     ensure_committed,
     log_conflict,
     scope_of,
@@ -129,24 +130,9 @@ class ContactExporter(Translator):
             )
             field = "EmailAddress" if found_by == "email" else "Name"
             matches = [r for r in rows if key(r.get(field)) == key(term)]
-            if len(matches) > 1:
-                raise PermanentError(
-                    f"ambiguous match for Odoo partner {c.name!r}: several Xero contacts with the same {found_by}: "
-                    + describe([(r["ContactID"], r["Name"]) for r in matches])
-                )
-            if len(matches) == 1:
-                contact = matches[0]
-                agree = (
-                    name_key(contact.get("Name")) == name_key(c.name)
-                    and email_key(contact.get("EmailAddress")) == c.email
-                )
-                if agree or scope.policy.overwrite_on_match:
-                    return contact["ContactID"]
-                raise PermanentError(
-                    f"possible duplicate: Odoo partner {c.name!r} has the same {found_by} as Xero contact "
-                    f"{contact['Name']!r}, but not the same {'name' if found_by == 'email' else 'email'}; "
-                    "turn on contact overwrite to link them"
-                )
+            found = choose_match(c, found_by, matches, scope.policy, "Odoo partner", XERO_SIDE)
+            if found is not None:
+                return found
         return None
 
     @staticmethod

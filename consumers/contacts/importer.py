@@ -17,8 +17,9 @@ from consumers.contacts.canonical import (
 )
 from consumers.contacts.common import (
     ENTITY,
+    ODOO_SIDE,
+    choose_match,
     comparable,
-    describe,
     log_conflict,
     scope_of,
     xero_updated,
@@ -121,24 +122,9 @@ class ContactImporter(Translator):
         by_email = [p for p in candidates if c.email and email_key(p.get("email")) == c.email]
         by_name = [p for p in candidates if name_key(p.get("name")) == name_key(c.name)]
         for found_by, matches in (("email", by_email), ("name", by_name)):
-            if len(matches) > 1:
-                raise PermanentError(
-                    f"ambiguous match for Xero contact {c.name!r}: several Odoo partners with the same {found_by}: "
-                    + describe([(p["id"], p["name"]) for p in matches])
-                )
-            if len(matches) == 1:
-                partner = matches[0]
-                agree = (
-                    name_key(partner.get("name")) == name_key(c.name)
-                    and email_key(partner.get("email")) == c.email
-                )
-                if agree or scope.policy.overwrite_on_match:
-                    return partner["id"]
-                raise PermanentError(
-                    f"possible duplicate: Xero contact {c.name!r} has the same {found_by} as Odoo partner "
-                    f"#{partner['id']} {partner['name']!r}, but not the same "
-                    f"{'name' if found_by == 'email' else 'email'}; turn on contact overwrite to link them"
-                )
+            found = choose_match(c, found_by, matches, scope.policy, "Xero contact", ODOO_SIDE)
+            if found is not None:
+                return found
         return None
 
     @staticmethod
