@@ -26,7 +26,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from kombu import Connection, Consumer, Message
 from marshmallow import ValidationError
@@ -68,6 +68,7 @@ class Worker:
         self.stats: dict[str, int] = {}
         self._stop = threading.Event()
         self._last_recovery = -1e9
+        self._applied_from: dict[str, datetime] = {}  # record → start of the last completed fetch
 
     # ----------------------------------------------------------------------------- loop
 
@@ -192,7 +193,16 @@ class Worker:
             self._to_mismatch(event, "dead_letter", note, claim.attempts)
             message.ack()
             return
+        if self._covered(event):
+            # A fetch of this record began after this notification arrived: its effect is applied.
+            with self.db.session() as session:
+                inbox.mark(session, event.dedupe_key, "done")
+                mismatches.resolve_applied(session, event.dedupe_key)
+            self._count("coalesced", event.entity)
+            message.ack()
+            return
         started = time.perf_counter()
+        fetch_started = now()
         try:
             outcome = translator.apply(event, self.ctx)
         except Exception as exc:  # noqa: BLE001 - every failure is classified below
@@ -202,8 +212,20 @@ class Worker:
         finally:
             APPLY_SECONDS.labels(event.entity).observe(time.perf_counter() - started)
         self._commit(event, outcome)
+        if event.source == "xero":
+            self._applied_from[event.record_key] = fetch_started
         self._count(outcome.action, event.entity)
         message.ack()
+
+    def _covered(self, event: Event) -> bool:
+        """Coalescing: an event is covered when this worker completed an apply of the same record whose
+        fetch began after the event was received — translators read the latest state, so it included
+        this change. Xero events only: Xero notifies after its commit, whereas Odoo 17/18 may notify
+        before theirs (odoo-facts §2.1), so an earlier fetch cannot vouch for an Odoo change."""
+        if event.source != "xero" or event.origin == "replay":
+            return False
+        applied_from = self._applied_from.get(event.record_key)
+        return applied_from is not None and event.received_at < applied_from
 
     def _commit(self, event: Event, outcome: Outcome) -> None:
         connection = outcome.connection or event.connection

@@ -31,4 +31,4 @@ def test_a_burst_of_xero_webhooks_for_one_contact_costs_one_write(world):  # noq
     assert world.wait(lambda: sum(worker.stats.values()) >= 10, timeout=30), worker.stats
     world.wait(lambda: False, timeout=0.5)
     assert odoo_partners(world, "Busy Contact Ltd")[0]["phone"] == "555 0109"
-    assert worker.stats == {"updated": 1, "unchanged": 9}, worker.stats  # one write to Odoo
+    assert worker.stats == {"updated": 1, "coalesced": 9}, worker.stats  # one fetch, one write to Odoo

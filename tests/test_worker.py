@@ -68,7 +68,9 @@ def test_reordered_events_converge_on_the_newest_state(stack):
     newer = xero_event(CONTACT, when="2026-05-04T09:15:00.000")
     older = xero_event(CONTACT, when="2026-05-04T09:12:44.107")
     stack.post_xero([newer, older])
-    wait_until(lambda: handled(stack, "created") + handled(stack, "updated") == 2)
+    wait_until(
+        lambda: handled(stack, "created") + handled(stack, "updated") + handled(stack, "coalesced") == 2
+    )
     assert stack.probe.target[CONTACT]["name"] == "Acme Limited"
     assert stack.probe.creates == 1
 
@@ -81,7 +83,8 @@ def test_two_events_for_one_record_are_never_applied_at_once(stack):
     events = [xero_event(CONTACT, when=f"2026-05-04T09:12:{10 + i:02d}.000") for i in range(6)]
     for event in events:
         stack.post_xero([event])
-    wait_until(lambda: handled(stack, "created") + handled(stack, "updated") == 6, timeout=30)
+    settled = ("created", "updated", "coalesced")
+    wait_until(lambda: sum(handled(stack, outcome) for outcome in settled) == 6, timeout=30)
     assert stack.probe.max_in_flight[CONTACT] == 1
     assert stack.probe.creates == 1
 
@@ -190,3 +193,14 @@ def test_an_envelope_that_is_not_valid_lands_in_the_mismatch_log(stack):
     )
     (entry,) = wait_until(lambda: open_mismatches(stack))
     assert entry.kind == "malformed" and "not a valid event envelope" in entry.note
+
+
+def test_a_burst_of_xero_events_for_one_record_costs_fewer_fetches_than_events(stack):
+    stack.probe.put_source(CONTACT, "Acme Ltd")
+    stack.probe.write_delay = 0.2  # the first apply is slow: the rest of the burst queues behind it
+    stack.start_worker()
+    for i in range(10):
+        stack.post_xero([xero_event(CONTACT, when=f"2026-05-04T09:13:{i:02d}.000")])
+    wait_until(lambda: sum(handled(stack, o) for o in ("created", "updated", "coalesced")) == 10, timeout=30)
+    assert handled(stack, "coalesced") >= 5
+    assert stack.probe.creates == 1 and len(stack.probe.write_log) < 10
