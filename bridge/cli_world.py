@@ -11,7 +11,6 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 import requests
 
@@ -224,7 +223,3 @@ class World:
 
     def __exit__(self, *exc) -> None:
         self.stop()
-
-
-def home_path(home: str | None) -> Path:
-    return Path(home or tempfile.mkdtemp(prefix="bridge-world-"))

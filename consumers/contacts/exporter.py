@@ -175,6 +175,3 @@ class ContactExporter(Translator):
             "Contacts", [{"ContactID": contact_id, "ContactStatus": "ARCHIVED"}], key=key, method="POST"
         )
         return Outcome("archived", record_name=None)
-
-
-__all__ = ["ContactExporter", "log_conflict"]

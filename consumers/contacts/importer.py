@@ -7,10 +7,8 @@ from bridge.events import Event
 from bridge.odoo.client import OdooClient, xmlid_name
 from consumers.base import BindingUpdate, Context, Outcome, Translator
 from consumers.contacts.canonical import (
-    PARTNER_FIELDS,
     Contact,
     email_key,
-    from_odoo,
     from_xero,
     name_key,
     to_odoo,
@@ -152,6 +150,3 @@ class ContactImporter(Translator):
                 or email_key(match.get("email")) != person.email
             ):
                 odoo.write("res.partner", [match["id"]], values)
-
-
-__all__ = ["ContactImporter", "from_odoo", "PARTNER_FIELDS"]
