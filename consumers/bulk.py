@@ -21,7 +21,7 @@ from bridge.store.models import Watermark, utcnow
 from bridge.xero.client import BATCH_SIZE, idempotency_key
 from bridge.xero.governor import BULK
 from consumers.base import Context
-from consumers.contacts.canonical import PARTNER_FIELDS, to_xero
+from consumers.contacts.canonical import PARTNER_FIELDS, name_key, to_xero
 from consumers.contacts.common import comparable
 from consumers.contacts.exporter import contact_number
 from consumers.contacts.importer import ContactImporter
@@ -118,7 +118,7 @@ class ContactBulkSync:
         records = self.odoo.with_archived().call(
             "res.partner", "search_count", self._export_domain(since, after)
         )
-        calls = math.ceil(records / BATCH_SIZE)
+        calls = 1 + math.ceil(records / BATCH_SIZE)  # the groups read, then one call per 50 (+ memberships)
         return self._forecast(records, calls)
 
     def _forecast(self, records: int, calls: int) -> Forecast:
@@ -153,11 +153,12 @@ class ContactBulkSync:
         lookups = OdooLookups(self.odoo)
         has_mobile = self.odoo.version < 19
         pending: list[BatchItem] = []
+        calls_before = client.calls
+        groups = self._ensure_groups(client, lookups) if not dry_run else {}
 
         def flush() -> None:
             if not pending:
                 return
-            calls = client.calls
             key = idempotency_key(
                 "bulk", self.connection_id, "contacts", pending[0].odoo_id, pending[-1].odoo_id
             )
@@ -180,7 +181,8 @@ class ContactBulkSync:
                 if r.ok and i.event.payload.get("bound")
             )
             report.refused += outcome.refused
-            report.xero_calls += client.calls - calls
+            self._add_to_groups(client, pending, outcome.results, groups)
+            report.xero_calls = client.calls - calls_before
             self._save_checkpoint("export", str(pending[-1].odoo_id))
             self.progress(len(pending))
             pending.clear()
@@ -232,15 +234,50 @@ class ContactBulkSync:
                     source="odoo", origin="bulk", connection=self.connection_id, entity=self.entity,
                     resource_id=str(partner["id"]), change_type="update", occurred_at=now(),
                     dedupe_key=f"bulk|odoo|res.partner|{partner['id']}|{partner.get('write_date')}",
-                    company_id=self.company_id, payload={"digest": canon.digest(), "bound": binding is not None},
+                    company_id=self.company_id, payload={"digest": canon.digest(), "bound": binding is not None, "groups": list(canon.groups)},
                 )  # fmt: skip
                 pending.append(BatchItem(partner["id"], element, event, canon.name))
                 if len(pending) == BATCH_SIZE:
                     flush()
         flush()
+        report.xero_calls = client.calls - calls_before
         if not dry_run:
             self._save_checkpoint("export", None)  # finished: the next run starts from the beginning
         return report
+
+    def _ensure_groups(self, client, lookups: OdooLookups) -> dict[str, str]:
+        """Dependencies first: every Odoo tag exists as a Xero contact group before any contact is sent
+        (one call for all the missing ones). Returns group name key → ContactGroupID."""
+        existing = {
+            name_key(g["Name"]): g["ContactGroupID"]
+            for g in client.get("ContactGroups").get("ContactGroups") or []
+        }
+        missing = sorted({name_key(n) for n in lookups.tag_names()} - set(existing))
+        if missing:
+            names = {name_key(n): n for n in lookups.tag_names()}
+            key = idempotency_key("bulk", self.connection_id, "groups", *missing)
+            for result in client.save(
+                "ContactGroups", [{"Name": names[m]} for m in missing], key=key, method="PUT"
+            ):
+                if result.ok:
+                    existing[name_key(result.record["Name"])] = result.record["ContactGroupID"]
+        return existing
+
+    def _add_to_groups(self, client, items, results, groups: dict[str, str]) -> None:
+        """Memberships of a batch: one call per group present in it (xero-facts §8 "Contact groups")."""
+        members: dict[str, list[str]] = {}
+        for item, result in zip(items, results, strict=True):
+            if result.ok:
+                for group in item.event.payload.get("groups") or []:
+                    if group in groups:
+                        members.setdefault(groups[group], []).append(result.record["ContactID"])
+        for group_id, contact_ids in members.items():
+            client.request(
+                "PUT",
+                f"ContactGroups/{group_id}/Contacts",
+                json={"Contacts": [{"ContactID": c} for c in contact_ids]},
+                idempotency=idempotency_key("bulk-members", group_id, *contact_ids[:3], len(contact_ids)),
+            )
 
     def _children(self, page: list[dict]) -> dict[int, list[dict]]:
         """Contact persons of a whole page in one read."""

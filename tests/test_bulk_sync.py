@@ -47,10 +47,10 @@ def test_an_export_writes_batches_of_50_and_maps_each_result_back(world):
     ids = make_partners(world, 120, broken=77)
     sync = engine(world)
     forecast = sync.forecast_export()  # the 120, and the partners Odoo starts with (companies, users)
-    assert forecast.records >= 120 and forecast.xero_calls == -(-forecast.records // 50)
+    assert forecast.records >= 120 and forecast.xero_calls == 1 + -(-forecast.records // 50)
     report = sync.export()
     assert (report.created, report.refused) == (forecast.records - 1, 1)
-    assert report.xero_calls == forecast.xero_calls  # one call per 50 records, no reads
+    assert report.xero_calls == forecast.xero_calls  # the groups read, then one call per 50 records
     assert len(xero_names(world)) == 119
     with world.runtime.db.session() as session:
         assert bindings.by_odoo(session, "demo", "contact", ids[0]).xero_id
@@ -62,7 +62,11 @@ def test_a_second_export_finds_everything_unchanged_and_calls_xero_not_at_all(wo
     make_partners(world, 60)
     engine(world).export()
     again = engine(world).export()
-    assert (again.created, again.updated, again.xero_calls) == (0, 0, 0) and again.unchanged >= 60
+    assert (again.created, again.updated, again.xero_calls) == (
+        0,
+        0,
+        1,
+    ) and again.unchanged >= 60  # groups read
 
 
 def test_an_interrupted_export_resumes_after_its_checkpoint_without_duplicates(world):
@@ -111,3 +115,17 @@ def test_an_import_reads_xeros_pages_without_a_call_per_record(world):
     assert report.xero_calls == 1  # one page of up to 100
     found = world.odoo.env("admin").search("res.partner", [("name", "like", "Imported ")])
     assert len(found) == 30
+
+
+def test_an_export_creates_the_groups_first_and_adds_each_batchs_members_in_one_call_per_group(world):
+    admin = world.odoo.env("admin")
+    (tag,) = admin.create("res.partner.category", [{"name": "Wholesale"}])
+    ids = make_partners(world, 60)
+    admin.write("res.partner", ids[:55], {"category_id": [(6, 0, [tag])]})
+    report = engine(world).export()
+    org = world.xero.org()
+    with org.lock:
+        (group,) = [g for g in org.contact_groups.values() if g["Name"] == "Wholesale"]
+        assert len(group["_members"]) == 55
+    # one read of the groups, one to create the missing group, two batches, one membership call per batch
+    assert report.xero_calls == 1 + 1 + 2 + 2

@@ -140,10 +140,24 @@ def test_status_shows_connections_queues_and_the_mismatch_log_at_a_glance(runtim
 
 def test_entity_settings_are_set_and_shown_per_connection(runtime):
     bridge_command(runtime, "connection", "add", "Demo", "--xero-tenant", "t-1", "--odoo-company", "1")
-    changed = bridge_command(runtime, "settings", "set", "demo", "contact", "--direction", "import", "--conflict", "xero-wins", "--overwrite")
+    changed = bridge_command(
+        runtime,
+        "settings",
+        "set",
+        "demo",
+        "contact",
+        "--direction",
+        "import",
+        "--conflict",
+        "xero-wins",
+        "--overwrite",
+    )
     assert changed.returncode == 0, changed.stderr
     assert "demo contact: import, create-and-update, xero-wins, overwrite on match" in changed.stdout
     shown = bridge_command(runtime, "settings", "show").stdout
-    assert any(line.split()[:4] == ["contact", "import", "create-and-update", "xero-wins"] for line in shown.splitlines())
+    assert any(
+        line.split()[:4] == ["contact", "import", "create-and-update", "xero-wins"]
+        for line in shown.splitlines()
+    )
     refused = bridge_command(runtime, "settings", "set", "demo", "contact", "--direction", "sideways")
     assert refused.returncode == 2 and "sideways" in refused.stderr

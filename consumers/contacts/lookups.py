@@ -39,6 +39,9 @@ class OdooLookups:
         rows = self.odoo.with_archived().search_read("res.partner.category", [], ["name"])
         return {row["id"]: row["name"] for row in rows}
 
+    def tag_names(self) -> list[str]:
+        return list(self._tags.values())
+
     def tag_ids(self, names: tuple[str, ...], create: bool = False) -> list[int]:
         by_key = {name_key(name): tag_id for tag_id, name in self._tags.items()}
         ids = []
