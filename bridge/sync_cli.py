@@ -46,8 +46,8 @@ def sync(entity, direction, connection_id, since, dry_run, restart, yes) -> None
             forecast = engine.forecast_export(when, restart=restart)
         else:
             forecast = engine.forecast_import(when)
-        resumed = direction == "export" and not restart and engine.checkpoint("export")
-        click.echo(f"{'resuming after Odoo id ' + resumed + ': ' if resumed else ''}{forecast.describe()}")
+        resumed = not restart and engine.checkpoint(direction)
+        click.echo(f"{'resuming after ' + resumed + ': ' if resumed else ''}{forecast.describe()}")
         if forecast.calls_left_today is not None and forecast.xero_calls > forecast.calls_left_today:
             click.echo(
                 "warning: more calls than Xero allows today; the rest waits for tomorrow's budget", err=True
@@ -60,7 +60,7 @@ def sync(entity, direction, connection_id, since, dry_run, restart, yes) -> None
             report = (
                 engine.export(when, dry_run=dry_run, restart=restart)
                 if direction == "export"
-                else engine.import_(when, dry_run=dry_run)
+                else engine.import_(when, dry_run=dry_run, restart=restart)
             )
         for line in report.planned[:200]:
             click.echo(("would " if dry_run else "") + line)

@@ -22,7 +22,7 @@ from bridge.xero.client import BATCH_SIZE, idempotency_key
 from bridge.xero.governor import BULK
 from consumers.base import Context
 from consumers.contacts.canonical import PARTNER_FIELDS, name_key, to_xero
-from consumers.contacts.common import comparable
+from consumers.contacts.common import comparable, xero_updated
 from consumers.contacts.exporter import contact_number
 from consumers.contacts.importer import ContactImporter
 from consumers.contacts.lookups import OdooLookups
@@ -301,7 +301,9 @@ class ContactBulkSync:
         records = (first.get("pagination") or {}).get("itemCount", len(first.get("Contacts") or []))
         return self._forecast(records, 1 + math.ceil(records / 100))
 
-    def import_(self, since: datetime | None = None, dry_run: bool = False) -> Report:
+    def import_(self, since: datetime | None = None, dry_run: bool = False, restart: bool = False) -> Report:
+        """Oldest change first, so the checkpoint (the last UpdatedDateUTC done) lets a run resume;
+        records of that same second come again and are found unchanged by their hash."""
         report = Report()
         if not self.policy.allows("xero"):
             report.planned.append(f"nothing: contacts direction is {self.policy.direction}")
@@ -309,7 +311,19 @@ class ContactBulkSync:
         client = self.ctx.services["xero"].for_connection(self.connection_id, priority=BULK)
         importer = ContactImporter()
         calls = client.calls
-        for contact in client.paginate("Contacts", {"includeArchived": "true"}, if_modified_since=since):
+        checkpoint = None if restart else self.checkpoint("import")
+        start = since
+        if checkpoint:
+            resumed = datetime.fromisoformat(checkpoint)
+            start = max(start, resumed) if start else resumed
+        done_in_page = 0
+        params = {"includeArchived": "true", "order": "UpdatedDateUTC ASC"}
+        for contact in client.paginate("Contacts", params, if_modified_since=start):
+            done_in_page += 1
+            if not dry_run and done_in_page % 100 == 0:
+                stamp = xero_updated(contact)
+                if stamp is not None:
+                    self._save_checkpoint("import", stamp.isoformat())
             contact_id = contact["ContactID"]
             if dry_run:
                 with self.ctx.db.session() as session:
@@ -349,4 +363,6 @@ class ContactBulkSync:
             setattr(report, counter, getattr(report, counter) + 1)
             self.progress(1)
         report.xero_calls = client.calls - calls
+        if not dry_run:
+            self._save_checkpoint("import", None)
         return report

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from bridge.cli_world import World
@@ -129,3 +131,30 @@ def test_an_export_creates_the_groups_first_and_adds_each_batchs_members_in_one_
         assert len(group["_members"]) == 55
     # one read of the groups, one to create the missing group, two batches, one membership call per batch
     assert report.xero_calls == 1 + 1 + 2 + 2
+
+
+def test_an_interrupted_import_resumes_from_its_checkpoint(world):
+    contacts = [{"Name": f"Resumed {i:03d}"} for i in range(250)]
+    for start in (0, 100, 200):  # a second apart: If-Modified-Since works to the second
+        response = world.xero_api("PUT", "Contacts", json={"Contacts": contacts[start : start + 100]})
+        assert response.status_code == 200
+        time.sleep(1.1)
+    first = engine(world)
+    seen: list[int] = []
+
+    def progress(n: int) -> None:  # Xero goes away after the second page
+        seen.append(n)
+        if sum(seen) == 200:
+            world.xero.inject_fault(
+                "status", method="GET", path="/api.xro/2.0/Contacts", times=1000, status=503
+            )
+
+    first.progress = progress
+    with pytest.raises(TransientError):
+        first.import_()
+    assert first.checkpoint("import") is not None
+    world.xero.clear_faults()
+    report = engine(world).import_()
+    assert report.created == 50 and report.unchanged <= 100  # from the checkpoint's second on, not all again
+    found = world.odoo.env("admin").search("res.partner", [("name", "like", "Resumed ")])
+    assert len(found) == 250
