@@ -15,6 +15,17 @@ from bridge.cli_common import runtime_or_exit, safe_url
 log = logging.getLogger("bridge")
 
 
+def _consume_until_stopped(consumer, cleanup) -> None:
+    """Run a worker until SIGTERM or Ctrl-C (the event in hand is finished), then clean up."""
+    signal.signal(signal.SIGTERM, lambda *_: consumer.stop())
+    try:
+        consumer.run()
+    except KeyboardInterrupt:
+        consumer.stop()
+    finally:
+        cleanup()
+
+
 def load_registry(spec: str | None):
     """The translators to run: the shipped ones, or `module:factory` (BRIDGE_TRANSLATORS) for extensions."""
     if not spec:
@@ -60,13 +71,7 @@ def worker(translators: str | None) -> None:
     consumer = Worker(
         runtime, load_registry(translators), services=build_services(runtime.settings, runtime.db)
     )
-    signal.signal(signal.SIGTERM, lambda *_: consumer.stop())
-    try:
-        consumer.run()
-    except KeyboardInterrupt:
-        consumer.stop()
-    finally:
-        runtime.close()
+    _consume_until_stopped(consumer, runtime.close)
 
 
 @main.command()
@@ -93,14 +98,7 @@ def run(host: str, port: int, translators: str | None) -> None:
     click.echo(f"  Xero webhooks: http://{host}:{server.port}/webhooks/xero")
     click.echo(f"  Odoo webhooks: http://{host}:{server.port}/webhooks/odoo/<BRIDGE_ODOO_WEBHOOK_TOKEN>")
     click.echo(f"  store: {safe_url(settings.database_url)}   broker: {safe_url(settings.broker_url)}")
-    signal.signal(signal.SIGTERM, lambda *_: consumer.stop())
-    try:
-        consumer.run()
-    except KeyboardInterrupt:
-        consumer.stop()
-    finally:
-        server.shutdown()
-        runtime.close()
+    _consume_until_stopped(consumer, lambda: (server.shutdown(), runtime.close()))
 
 
 # ---------------------------------------------------------------------------------- store

@@ -173,12 +173,7 @@ def replay_entries(runtime, todo: list[tuple[int, dict]], progress: bool = False
             with runtime.db.session() as session:
                 for _, event in ready:
                     inbox.reset(session, event.dedupe_key)
-            runtime.publisher.publish(
-                [
-                    Outgoing(routing_key=e.routing_key, body=e.to_dict(), message_id=e.event_id)
-                    for _, e in ready
-                ]
-            )
+            runtime.publisher.publish([Outgoing.of(e) for _, e in ready])
             with runtime.db.session() as session:
                 for mismatch_id, _ in ready:
                     mismatches.set_status(session, mismatch_id, "replaying")

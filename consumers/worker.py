@@ -31,7 +31,7 @@ from datetime import datetime, timedelta
 from kombu import Connection, Consumer, Message
 from marshmallow import ValidationError
 
-from bridge.broker.publisher import Outgoing, PublishError
+from bridge.broker.publisher import Outgoing
 from bridge.entities import DIRECTIONS, GROUPS
 from bridge.errors import BLOCKED, PERMANENT, TRANSIENT, BridgeError, classify
 from bridge.events import Event, now
@@ -140,12 +140,18 @@ class Worker:
         self.stats[outcome] = self.stats.get(outcome, 0) + 1
         EVENTS_HANDLED.labels(entity, outcome).inc()
 
-    def handle(self, body: dict, message: Message) -> None:
+    def _parse(self, body: dict, message: Message) -> Event | None:
+        """The envelope, or None after logging a malformed one as a mismatch (and acknowledging it)."""
         try:
-            event = Event.from_dict(body)
+            return Event.from_dict(body)
         except ValidationError as exc:
             self._malformed(body, exc.normalized_messages())
             message.ack()
+            return None
+
+    def handle(self, body: dict, message: Message) -> None:
+        event = self._parse(body, message)
+        if event is None:
             return
         if event.waiting() > 0:
             # Back from a broker delay step shorter than its Retry-After: wait the rest.
@@ -298,9 +304,7 @@ class Worker:
         """Send the event back after `delay`: a RabbitMQ TTL queue, or the store on the embedded broker."""
         if self.topology.native:
             exchange = self.topology.retry_exchange(step).name
-            self.runtime.publisher.publish(
-                [Outgoing(routing_key=event.routing_key, body=event.to_dict(), exchange=exchange)]
-            )
+            self.runtime.publisher.publish([Outgoing.of(event, exchange=exchange)])
         else:
             with self.db.session() as session:
                 deferred.defer(session, event.routing_key, event.to_dict(), delay)
@@ -360,11 +364,8 @@ class Worker:
             f"dead-lettered by the broker after {count or 'too many'} deliveries "
             f"(delivery limit {self.settings.delivery_limit}): the worker crashed or stalled while applying it"
         )
-        try:
-            event = Event.from_dict(body)
-        except ValidationError as exc:
-            self._malformed(body, exc.normalized_messages())
-            message.ack()
+        event = self._parse(body, message)
+        if event is None:
             return
         with self.db.session() as session:
             done = inbox.is_done(session, event.dedupe_key)
@@ -373,9 +374,4 @@ class Worker:
         message.ack()
 
 
-def publish_replay(runtime: Runtime, events: list[Event]) -> None:
-    """Send events again through the normal path (used by `bridge mismatch replay`)."""
-    runtime.publisher.publish([Outgoing(routing_key=e.routing_key, body=e.to_dict()) for e in events])
-
-
-__all__ = ["Worker", "publish_replay", "PublishError"]
+__all__ = ["Worker"]

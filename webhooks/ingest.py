@@ -22,22 +22,13 @@ class Batch:
     unrouted: list[tuple[dict, str | None, int | None]] = field(default_factory=list)
 
 
-def outgoing(event: Event) -> Outgoing:
-    return Outgoing(
-        routing_key=event.routing_key,
-        body=event.to_dict(),
-        message_id=event.event_id,
-        correlation_id=event.correlation_id,
-    )
-
-
 def accept(batch: Batch, publisher: Publisher, db: Database) -> None:
     """Publish every routed event with one confirm wait, then keep the unrouted ones.
 
     Raises PublishError (or a store error) when anything could not be made durable: the caller
     answers 503 and the sender delivers the whole batch again.
     """
-    publisher.publish([outgoing(e) for e in batch.events])
+    publisher.publish([Outgoing.of(e) for e in batch.events])
     EVENTS_PUBLISHED.labels(batch.source).inc(len(batch.events))
     try:  # for the scheduler's "webhooks look dead" check; at most one write per 10 s per connection
         health.received(db, batch.source, (e.connection for e in batch.events))

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from kombu import Connection, Producer
 
 from bridge.broker.topology import Topology
+from bridge.events import Event
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +34,17 @@ class Outgoing:
     headers: dict = field(default_factory=dict)
     message_id: str | None = None
     correlation_id: str | None = None
+
+    @classmethod
+    def of(cls, event: Event, exchange: str | None = None) -> Outgoing:
+        """An event as a message: routed by its entity, identified by its ids."""
+        return cls(
+            routing_key=event.routing_key,
+            body=event.to_dict(),
+            exchange=exchange,
+            message_id=event.event_id,
+            correlation_id=event.correlation_id,
+        )
 
 
 class _ConfirmTracker:

@@ -32,9 +32,7 @@ def drain_outbox(
         }
         event = from_odoo_webhook(body, connection, received, origin="poll")
         if event is not None:
-            outgoing.append(
-                Outgoing(routing_key=event.routing_key, body=event.to_dict(), message_id=event.event_id)
-            )
+            outgoing.append(Outgoing.of(event))
     publisher.publish(outgoing)
     client.unlink(OUTBOX, [row["id"] for row in rows])
     return len(rows)

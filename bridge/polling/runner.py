@@ -41,15 +41,6 @@ class PollResult:
     events: list[Event] = field(default_factory=list, repr=False)
 
 
-def outgoing(event: Event) -> Outgoing:
-    return Outgoing(
-        routing_key=event.routing_key,
-        body=event.to_dict(),
-        message_id=event.event_id,
-        correlation_id=event.correlation_id,
-    )
-
-
 def _not_yet_applied(db: Database, spec: WatermarkSpec, scope: Scope, changes: list[Change]) -> list[Change]:
     """Drop changes whose version the binding already records: applied, or written by the bridge."""
     ids = [c.record_id for c in changes if c.record_id is not None]
@@ -88,7 +79,7 @@ def not_done(db: Database, events: list[Event]) -> list[Event]:
 
 def publish(publisher: Publisher, events: list[Event]) -> None:
     for start in range(0, len(events), BATCH):
-        publisher.publish([outgoing(e) for e in events[start : start + BATCH]])
+        publisher.publish([Outgoing.of(e) for e in events[start : start + BATCH]])
 
 
 def run_watermark(
