@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import threading
 import time
+from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -182,6 +184,40 @@ def test_pages_are_streamed_one_at_a_time(side, sandbox):
     first = next(stream)
     assert first and client.calls == calls + 1  # only the first page was fetched
     assert 1 + sum(1 for _ in stream) >= 120
+
+
+def test_an_invoice_line_amount_goes_out_as_its_exact_digits_and_comes_back_as_that_decimal(side, sandbox):
+    side.connect()
+    client = side.clients.for_connection("demo")
+    sent: list[bytes] = []
+    client.http.hooks["response"].append(lambda response, *a, **k: sent.append(response.request.body))
+    (contact,) = client.save("Contacts", [{"Name": "Exact Amounts Ltd"}], key="exact:contact", method="PUT")
+    line = {
+        "Description": "Widget",
+        "Quantity": Decimal("3"),
+        "UnitAmount": Decimal("1234567.8912"),
+        "AccountCode": "200",
+        "TaxType": "OUTPUT2",
+    }
+    invoice = {
+        "Type": "ACCREC",
+        "Contact": {"ContactID": contact.record["ContactID"]},
+        "Date": "2026-11-01",
+        "DueDate": "2026-12-01",
+        "LineItems": [line],
+    }
+    (saved,) = client.save("Invoices", [invoice], key="exact:invoice", method="PUT", params={"unitdp": 4})
+    assert saved.ok, saved.errors
+    # On the wire: a JSON number with the Decimal's own digits (json.loads keeps the token as text here).
+    (wire_line,) = json.loads(sent[-1], parse_float=str)["Invoices"][0]["LineItems"]
+    assert wire_line["UnitAmount"] == "1234567.8912"
+
+    read = client.get(f"Invoices/{saved.record['InvoiceID']}", {"unitdp": 4})["Invoices"][0]
+    (item,) = read["LineItems"]
+    assert isinstance(item["UnitAmount"], Decimal) and item["UnitAmount"] == Decimal("1234567.8912")
+    assert isinstance(item["LineAmount"], Decimal) and item["LineAmount"] == Decimal("3703703.67")
+    assert isinstance(read["Total"], Decimal)
+    assert all(isinstance(v, Decimal) for v in (saved.record["SubTotal"], saved.record["TotalTax"]))
 
 
 def test_idempotency_keys_are_deterministic_and_within_xeros_length():

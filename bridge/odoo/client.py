@@ -1,17 +1,24 @@
 """One Odoo client for 16–19: the transport chosen from the server's version, retries on Odoo's
-serialization and lock errors, acting in a company, and creates that cannot duplicate.
+serialization and lock errors, acting in a company, creates that cannot duplicate, money as Decimal.
 
-A create is never blind: it is looked up first by its external id in the `xero_bridge` namespace
-(ir.model.data), and a new record gets that external id in the same call, through Odoo's own
-`load()` (its import path, atomic in one transaction, odoo-facts §3.14). A create retried after a
-lost response therefore finds the record it made instead of making a second one.
+A create is never blind: every record is created with an external id in the `xero_bridge` namespace
+(ir.model.data) named by its caller. The names are looked up first, and the records not found are
+made with their external ids in the same call, through Odoo's own `load()` (its import path, atomic in
+one transaction, an upsert by external id: odoo-facts §3.14). A create retried after a lost response
+therefore finds the record it made instead of making a second one — whether the retry is this client's
+own (the load is sent again and updates what the first try made) or the redelivery of the event.
+
+Values of `float` and `monetary` fields (as fields_get types them) come back as Decimal: the number
+the user saw, read through repr (bridge.money.to_decimal), not rounded to a currency here.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 import requests
@@ -19,18 +26,26 @@ from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait
 
 from bridge.config import OdooSettings
 from bridge.errors import NotYetVisible, PermanentError, TransientError
+from bridge.money import decimal_text, to_decimal
 from bridge.odoo.adapters import FieldAdapter
 from bridge.odoo.transports import Json2, JsonRpc, Transport, XmlRpc, _Done
 
 log = logging.getLogger(__name__)
 
 MODULE = "xero_bridge"
-_XMLID_SAFE = re.compile(r"[^A-Za-z0-9_.-]")
+_XMLID_SAFE = re.compile(r"[^A-Za-z0-9_-]")
+MONEY_TYPES = ("float", "monetary")
 
 
 def xmlid_name(*parts: object) -> str:
-    """An ir.model.data name for a bridge record (no spaces, odoo-facts §3.14)."""
-    return _XMLID_SAFE.sub("_", "_".join(str(p) for p in parts))
+    """An ir.model.data name for a bridge record: letters, digits, `_` and `-` only (no spaces,
+    odoo-facts §3.14; no dots, which `load()` would read as a module separator). When anything had to
+    be replaced, a short digest of the original text keeps distinct keys distinct ("a.b@x" ≠ "a_b@x")."""
+    text = "_".join(str(p) for p in parts)
+    safe = _XMLID_SAFE.sub("_", text)
+    if safe != text:
+        safe += "_" + hashlib.sha1(text.encode()).hexdigest()[:10]
+    return safe
 
 
 def major_version(info: dict) -> int:
@@ -74,8 +89,12 @@ class OdooClient:
 
     def in_company(self, company_id: int) -> OdooClient:
         """The same client acting in one company: record rules and defaults follow (odoo-facts §1.7)."""
+        return self.in_companies([company_id])
+
+    def in_companies(self, company_ids: list[int]) -> OdooClient:
+        """The same client seeing several companies' records (the first is the current one)."""
         client = OdooClient(
-            self.transport, self.version, {**self.context, "allowed_company_ids": [company_id]}, self.attempts
+            self.transport, self.version, {**self.context, "allowed_company_ids": list(company_ids)}, self.attempts
         )
         client._fields = self._fields
         return client
@@ -114,15 +133,27 @@ class OdooClient:
             kwargs["limit"] = limit
         if order:
             kwargs["order"] = order
-        return self.call(model, "search_read", domain, **kwargs)
+        return self._decimals(model, self.call(model, "search_read", domain, **kwargs))
 
     def read(self, model: str, ids: list[int], fields: list[str]) -> list[dict]:
-        return self.call(model, "read", fields, ids=ids)
+        return self._decimals(model, self.call(model, "read", fields, ids=ids))
+
+    def _decimals(self, model: str, rows: list[dict]) -> list[dict]:
+        """Rows with their float/monetary values as Decimal. Odoo sends such values as floats only
+        (a float field is never False or an int on the wire), so rows without a float need no types."""
+        if not any(isinstance(v, float) for row in rows for v in row.values()):
+            return rows
+        types = self.fields_of(model)
+        for row in rows:
+            for name, value in row.items():
+                if isinstance(value, float) and types.get(name, {}).get("type") in MONEY_TYPES:
+                    row[name] = to_decimal(value)
+        return rows
 
     def read_one(self, model: str, record_id: int, fields: list[str], *, expect: bool = False) -> dict | None:
         """One record, or None. With expect=True a missing record is "not yet visible": Odoo 17/18 post
         their webhook before the transaction commits (odoo-facts §2.1), so it is retried, not given up."""
-        rows = self.with_archived().call(model, "search_read", [("id", "=", record_id)], fields=fields)
+        rows = self.with_archived().search_read(model, [("id", "=", record_id)], fields)
         if rows:
             return rows[0]
         if expect:
@@ -136,9 +167,29 @@ class OdooClient:
         client._fields = self._fields
         return client
 
-    def create(self, model: str, vals_list: list[dict]) -> list[int]:
-        result = self.call(model, "create", vals_list)
-        return result if isinstance(result, list) else [result]
+    def create(self, model: str, vals_list: list[dict], *, xmlids: list[str]) -> list[int]:
+        """Create records, each with the external id `xero_bridge.<name>` given for it (one name per
+        record, in order; see xmlid_name). Names already in Odoo are not created again: their records'
+        ids are returned as they are (not written). Returns the ids in the order of `vals_list`.
+
+        Values are what `create` takes, except that x2many values may only name existing records
+        (ids or (6, 0, ids)): a line to create is a record of its own, with its own external id."""
+        if len(xmlids) != len(vals_list):
+            raise ValueError(f"create {model}: {len(vals_list)} records but {len(xmlids)} external ids")
+        if len(set(xmlids)) != len(xmlids):
+            raise ValueError(f"create {model}: the same external id twice in {xmlids}")
+        for name in xmlids:
+            if not name or _XMLID_SAFE.search(name):
+                raise ValueError(f"create {model}: {name!r} is not an external id name (use xmlid_name)")
+        ids = self.xmlid_lookup_many(model, xmlids)
+        missing = [i for i, name in enumerate(xmlids) if name not in ids]
+        groups: dict[tuple[str, ...], list[int]] = {}
+        for i in missing:  # load() takes one column list: records with the same fields go together
+            groups.setdefault(tuple(vals_list[i]), []).append(i)
+        for columns, indexes in groups.items():
+            made = self._load_rows(model, columns, [(xmlids[i], vals_list[i]) for i in indexes])
+            ids.update(zip((xmlids[i] for i in indexes), made, strict=True))
+        return [ids[name] for name in xmlids]
 
     def write(self, model: str, ids: list[int], vals: dict) -> None:
         self.call(model, "write", vals, ids=ids)
@@ -189,6 +240,26 @@ class OdooClient:
         )
         return rows[0]["res_id"] if rows else None
 
+    def xmlid_lookup_many(self, model: str, names: list[str]) -> dict[str, int]:
+        """{name: record id} of the names that exist in the `xero_bridge` namespace, in one call."""
+        if not names:
+            return {}
+        rows = self.call(
+            "ir.model.data",
+            "search_read",
+            [("module", "=", MODULE), ("name", "in", list(names))],
+            fields=["name", "model", "res_id"],
+        )
+        found = {}
+        for row in rows:
+            if row["model"] != model:
+                raise PermanentError(
+                    f"external id {MODULE}.{row['name']} is a {row['model']}, not a {model}: "
+                    "one name cannot stand for two records"
+                )
+            found[row["name"]] = row["res_id"]
+        return found
+
     def upsert(self, model: str, name: str, vals: dict) -> tuple[int, bool]:
         """Write the record with this external id, or create it with the external id in the same call.
         Returns (id, created)."""
@@ -200,31 +271,64 @@ class OdooClient:
 
     def _load(self, model: str, name: str, vals: dict) -> int:
         """Model.load(): Odoo's import, creating the record and its external id in one transaction."""
+        (record_id,) = self._load_rows(model, tuple(vals), [(name, vals)])
+        return record_id
+
+    def _load_rows(self, model: str, fields: tuple[str, ...], records: list[tuple[str, dict]]) -> list[int]:
+        """One load() of records that all have exactly `fields`; each row carries its external id, so
+        the records and their ir.model.data rows are made in one transaction. Ids in row order."""
         types = self.fields_of(model)
-        columns, row = ["id"], [f"{MODULE}.{name}"]
-        for field_name, value in vals.items():
-            kind = types.get(field_name, {}).get("type")
-            if kind is None:
+        columns = ["id"]
+        for field_name in fields:
+            if field_name not in types:
                 raise PermanentError(f"{model} has no field {field_name} on Odoo {self.version}")
-            column, cell = _import_cell(field_name, kind, value)
-            columns.append(column)
-            row.append(cell)
-        result = self.call(model, "load", columns, [row])
+            columns.append(_import_column(field_name, types[field_name]["type"]))
+        rows = [
+            [f"{MODULE}.{name}"] + [_import_cell(model, f, types[f]["type"], vals[f]) for f in fields]
+            for name, vals in records
+        ]
+        result = self.call(model, "load", columns, rows)
         errors = [m.get("message", "") for m in result.get("messages") or [] if m.get("type") == "error"]
-        if errors or not result.get("ids"):
-            raise PermanentError(f"Odoo refused {model} {name}: {'; '.join(errors) or 'no record created'}")
-        return result["ids"][0]
+        ids = result.get("ids") or []
+        if errors or len(ids) != len(rows):
+            names = ", ".join(name for name, _ in records)
+            raise PermanentError(f"Odoo refused {model} {names}: {'; '.join(errors) or 'no record created'}")
+        return ids
 
 
-def _import_cell(field_name: str, kind: str, value: Any) -> tuple[str, str]:
+def _import_column(field_name: str, kind: str) -> str:
+    return f"{field_name}/.id" if kind in ("many2one", "many2many", "one2many") else field_name
+
+
+def _import_cell(model: str, field_name: str, kind: str, value: Any) -> str:
     """A value in the form Odoo's import expects (ir.fields converters): strings, ids as `/.id`."""
     if kind == "many2one":
-        return f"{field_name}/.id", "" if not value else str(value)
+        return "" if not value else str(int(value))
     if kind in ("many2many", "one2many"):
-        ids = value[0][2] if value and isinstance(value[0], (list, tuple)) else value  # (6, 0, ids) or ids
-        return f"{field_name}/.id", ",".join(str(i) for i in ids or [])
+        return ",".join(str(i) for i in _x2many_ids(model, field_name, value))
     if kind == "boolean":
-        return field_name, "1" if value else "0"
+        return "1" if value else "0"
     if value is False or value is None:
-        return field_name, ""
-    return field_name, str(value)
+        return ""
+    if isinstance(value, Decimal):
+        return decimal_text(value)
+    return str(value)
+
+
+def _x2many_ids(model: str, field_name: str, value: Any) -> list[int]:
+    """The ids an x2many value names: [ids], [(6, 0, ids)] or [(4, id), …]; nothing else can be imported
+    by id (a (0, 0, vals) line is a record of its own: create it with its own external id)."""
+    ids: list[int] = []
+    for item in value or []:
+        if isinstance(item, int) and not isinstance(item, bool):
+            ids.append(item)
+        elif isinstance(item, list | tuple) and item and item[0] == 6 and len(item) == 3:
+            ids.extend(int(i) for i in item[2] or [])
+        elif isinstance(item, list | tuple) and len(item) >= 2 and item[0] == 4:
+            ids.append(int(item[1]))
+        else:
+            raise ValueError(
+                f"{model}.{field_name}: create() links existing records only (ids, (6, 0, ids) or (4, id)),"
+                f" not {item!r}; create lines as records of their own, each with its own external id"
+            )
+    return ids

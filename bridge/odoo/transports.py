@@ -2,6 +2,12 @@
 
 Each transport turns Odoo's own error shape into a bridge error: JSON-RPC's `error.data.name`,
 XML-RPC's integer fault codes, JSON-2's HTTP status and body.
+
+Decimal arguments go out as numbers with their own digits on all three (JSON through
+bridge.money.json_dumps, XML-RPC as a <double> written from the Decimal's text): Odoo reads either into
+the same float it would have made of the number typed in its UI. The stdlib's XML-RPC marshaller has no
+hook for Decimal, so XML-RPC requests are marshalled here and sent through the same requests session
+(with the same timeout) as the JSON transports.
 """
 
 from __future__ import annotations
@@ -9,11 +15,14 @@ from __future__ import annotations
 import itertools
 import xmlrpc.client
 from abc import ABC, abstractmethod
+from decimal import Decimal
 from typing import Any
+from xml.parsers.expat import ExpatError
 
 import requests
 
 from bridge.errors import BridgeError, PermanentError, TransientError, from_odoo_error
+from bridge.money import decimal_text, json_dumps
 
 # JSON-2 binds arguments by name (odoo-facts §1.3): the positional order of the ORM methods we call.
 POSITIONAL = {
@@ -68,6 +77,12 @@ def _post(http: requests.Session, url: str, **kwargs) -> requests.Response:
         raise TransientError(f"Odoo unreachable: {type(exc).__name__}") from None
 
 
+def _post_json(http: requests.Session, url: str, body: Any, headers: dict | None = None) -> requests.Response:
+    """POST a JSON body written by bridge.money.json_dumps: Decimals as exact numbers."""
+    data = json_dumps(body).encode("utf-8")
+    return _post(http, url, data=data, headers={"Content-Type": "application/json", **(headers or {})})
+
+
 class JsonRpc(Transport):
     """POST /jsonrpc, execute_kw (16–19; deprecated in 19)."""
 
@@ -80,7 +95,7 @@ class JsonRpc(Transport):
             "method": "call",
             "params": {"service": service, "method": method, "args": args},
         }
-        response = _post(self.http, f"{self.url}/jsonrpc", json=payload | {"id": next(self._ids)})
+        response = _post_json(self.http, f"{self.url}/jsonrpc", payload | {"id": next(self._ids)})
         if response.status_code >= 500:
             raise TransientError(f"Odoo answered HTTP {response.status_code}")
         body = response.json()
@@ -117,20 +132,24 @@ class XmlRpc(Transport):
 
     name = "xmlrpc"
 
-    def _proxy(self, service: str) -> xmlrpc.client.ServerProxy:
-        return xmlrpc.client.ServerProxy(f"{self.url}/xmlrpc/2/{service}", allow_none=True)
-
     def _rpc(self, service: str, method: str, *args) -> Any:
+        body = _xmlrpc_request(method, args)
+        response = _post(
+            self.http, f"{self.url}/xmlrpc/2/{service}", data=body, headers={"Content-Type": "text/xml"}
+        )
+        if response.status_code >= 500:
+            raise TransientError(f"Odoo answered HTTP {response.status_code}")
+        if response.status_code != 200:
+            raise PermanentError(f"Odoo answered HTTP {response.status_code}")
         try:
-            return getattr(self._proxy(service), method)(*args)
+            (result,), _ = xmlrpc.client.loads(response.content)
         except xmlrpc.client.Fault as fault:
             raise _xmlrpc_error(fault) from None
-        except xmlrpc.client.ProtocolError as exc:
-            if exc.errcode >= 500:
-                raise TransientError(f"Odoo answered HTTP {exc.errcode}") from None
-            raise PermanentError(f"Odoo answered HTTP {exc.errcode}") from None
-        except (OSError, xmlrpc.client.ResponseError) as exc:
-            raise TransientError(f"Odoo unreachable: {type(exc).__name__}") from None
+        except (ExpatError, xmlrpc.client.ResponseError, ValueError) as exc:
+            raise TransientError(
+                f"Odoo answered something that is not XML-RPC: {type(exc).__name__}"
+            ) from None
+        return result
 
     def login(self) -> int:
         uid = self._rpc("common", "login", self.db, self.username, self.secret)
@@ -157,6 +176,27 @@ class XmlRpc(Transport):
             positional,
             kwargs | {"context": context},
         )
+
+
+class _Marshaller(xmlrpc.client.Marshaller):
+    """The stdlib marshaller, plus Decimal as a <double> written from its own digits (no float)."""
+
+    dispatch = dict(xmlrpc.client.Marshaller.dispatch)
+
+    def dump_decimal(self, value: Decimal, write) -> None:
+        write("<value><double>")
+        write(decimal_text(value))
+        write("</double></value>\n")
+
+    dispatch[Decimal] = dump_decimal
+
+
+def _xmlrpc_request(method: str, params: tuple) -> bytes:
+    """An XML-RPC methodCall, as xmlrpc.client.dumps writes it (allow_none: Odoo accepts <nil/>)."""
+    marshalled = _Marshaller("utf-8", allow_none=True).dumps(params)
+    return (
+        f"<?xml version='1.0'?>\n<methodCall>\n<methodName>{method}</methodName>\n{marshalled}</methodCall>\n"
+    ).encode()
 
 
 def _xmlrpc_error(fault: xmlrpc.client.Fault) -> BridgeError:
@@ -208,7 +248,7 @@ class Json2(Transport):
         if context:
             body["context"] = context
         headers = {"Authorization": f"bearer {self.secret}", "X-Odoo-Database": self.db}
-        response = _post(self.http, f"{self.url}/json/2/{model}/{method}", json=body, headers=headers)
+        response = _post_json(self.http, f"{self.url}/json/2/{model}/{method}", body, headers)
         if response.status_code == 200:
             return response.json()
         try:

@@ -13,6 +13,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from bridge.money import json_dumps
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 # Any fixed number: serialises migrations of several processes starting at once on PostgreSQL.
 _MIGRATION_LOCK_ID = 7_221_530_113
@@ -24,7 +26,9 @@ def make_engine(url: str) -> Engine:
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        engine = create_engine(
+            url, connect_args={"timeout": 30, "check_same_thread": False}, json_serializer=json_dumps
+        )
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -37,7 +41,8 @@ def make_engine(url: str) -> Engine:
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    # JSON columns (events, mismatch details, snapshots) may hold Xero's Decimal amounts: exact text.
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10, json_serializer=json_dumps)
 
 
 def alembic_config() -> Config:

@@ -7,6 +7,9 @@
 - Writes go in batches of up to 50 with summarizeErrors=false; each element's result is mapped back
   to the record it came from (xero-facts §4).
 - Lists are streamed page by page: memory stays flat however many records there are.
+- Money stays Decimal: every JSON answer is read with numbers-with-a-fraction as Decimal, and request
+  bodies are written by bridge.money.json_dumps, so a Decimal goes out with its own digits, never
+  through float (requests' `json=` would refuse Decimal or need it turned into a float first).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_expo
 
 from bridge.config import XeroSettings
 from bridge.errors import PermanentError, TransientError, from_http_response
+from bridge.money import json_dumps, json_loads
 from bridge.xero.governor import REALTIME, RateGovernor, RateLimited
 from bridge.xero.tokens import TokenKeeper
 
@@ -108,6 +112,10 @@ class XeroClient:
     def _send(self, method, path, params, body, headers, idempotency, ok_statuses) -> requests.Response:
         url = path if path.startswith("http") else f"{self.settings.api_url}/{path.lstrip('/')}"
         sent_headers = {"Accept": "application/json", **(headers or {})}
+        data = None
+        if body is not None:
+            data = json_dumps(body).encode("utf-8")
+            sent_headers["Content-Type"] = "application/json"
         if self.tenant_id:
             sent_headers["xero-tenant-id"] = self.tenant_id
         if idempotency and method in ("POST", "PUT", "PATCH"):
@@ -120,7 +128,7 @@ class XeroClient:
             try:
                 self.calls += 1
                 response = self.http.request(
-                    method, url, params=params, json=body, headers=sent_headers, timeout=30
+                    method, url, params=params, data=data, headers=sent_headers, timeout=30
                 )
             except (requests.ConnectionError, requests.Timeout) as exc:
                 raise TransientError(f"Xero {method} {path}: {type(exc).__name__}") from None
@@ -145,7 +153,12 @@ class XeroClient:
         if if_modified_since is not None:
             # UTC with its zone: the spec declares date-time (RFC 3339), which needs one
             headers["If-Modified-Since"] = if_modified_since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        return self.request("GET", path, params=params, headers=headers).json()
+        return self.json_of(self.request("GET", path, params=params, headers=headers))
+
+    @staticmethod
+    def json_of(response: requests.Response) -> dict:
+        """A response's JSON body with its amounts as Decimal (19.99 → Decimal('19.99'))."""
+        return json_loads(response.content)
 
     def get_one(self, collection: str, record_id: str) -> dict | None:
         """GET /<Collection>/<id> → the record, or None when Xero has no such record."""
@@ -210,7 +223,7 @@ class XeroClient:
                 json=body,
                 idempotency=idempotency_key(key, collection, number),
             )
-            returned = response.json().get(collection) or []
+            returned = self.json_of(response).get(collection) or []
             offset = len(results)
             for index, record in enumerate(returned):
                 status = record.get("StatusAttributeString", "OK")
