@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
-from bridge.entities import ENTITIES, XERO_CATEGORY_ENTITY, odoo_entity, routing_key, target_of
+from bridge.entities import catalog, odoo_entity, routing_key, target_of, xero_category_entity
 from schemas.envelope import EnvelopeSchema
 
 _SCHEMA = EnvelopeSchema()
@@ -55,7 +55,7 @@ class Event:
 
     @property
     def source_model(self) -> str:
-        info = ENTITIES[self.entity]
+        info = catalog()[self.entity]
         return (info.xero_model if self.source == "xero" else info.odoo_model) or self.entity
 
     def to_dict(self) -> dict:
@@ -84,7 +84,7 @@ class Event:
     def from_dict(cls, data: dict) -> Event:
         """Validate and rebuild an envelope; raises marshmallow.ValidationError on a malformed one."""
         loaded = _SCHEMA.load(data)
-        if loaded["entity"] not in ENTITIES:
+        if loaded["entity"] not in catalog():
             from marshmallow import ValidationError
 
             raise ValidationError({"entity": [f"unknown entity {loaded['entity']!r}"]})
@@ -119,7 +119,7 @@ def parse_xero_date(text: str) -> datetime | None:
 
 def from_xero_webhook(item: dict, connection: str | None, received_at: datetime) -> Event | None:
     """One element of a Xero webhook batch → an envelope; None for a category the bridge does not sync."""
-    entity = XERO_CATEGORY_ENTITY.get(item["eventCategory"])
+    entity = xero_category_entity(item["eventCategory"])
     if entity is None:
         return None
     # Xero gives no per-event id; this tuple is what identifies a notification (xero-facts §1).

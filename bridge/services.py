@@ -28,6 +28,9 @@ class LazyOdoo:
     def in_company(self, company_id: int) -> OdooClient:
         return self.client.in_company(company_id)
 
+    def in_companies(self, company_ids: list[int]) -> OdooClient:
+        return self.client.in_companies(company_ids)
+
     def __getattr__(self, name: str):
         return getattr(self.client, name)
 

@@ -7,7 +7,7 @@ import sys
 import click
 
 from bridge.cli_common import runtime_or_exit
-from bridge.entities import ENTITIES
+from bridge.entities import catalog
 from bridge.store import connections, entity_settings
 from bridge.store.entity_settings import DIRECTIONS, MODES, POLICIES
 
@@ -25,7 +25,7 @@ def show(connection_id: str | None) -> None:
         rows = [c for c in connections.all_connections(session) if connection_id in (None, c.id)]
         for connection in rows:
             click.echo(f"{connection.id}:")
-            for entity in ENTITIES:
+            for entity in catalog():
                 p = entity_settings.get(session, connection.id, entity)
                 overwrite = "overwrite on match" if p.overwrite_on_match else ""
                 click.echo(
@@ -38,7 +38,7 @@ def show(connection_id: str | None) -> None:
 
 @settings.command("set")
 @click.argument("connection_id")
-@click.argument("entity", type=click.Choice(sorted(ENTITIES)))
+@click.argument("entity", type=click.Choice(sorted(catalog())))
 @click.option("--direction", type=click.Choice(DIRECTIONS), default=None)
 @click.option("--mode", type=click.Choice(MODES), default=None)
 @click.option("--conflict", "conflict_policy", type=click.Choice(POLICIES), default=None)

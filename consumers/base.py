@@ -24,6 +24,7 @@ class BindingUpdate:
     content_hash: str | None = None
     xero_version: str | None = None
     odoo_version: str | None = None
+    snapshot: dict | None = None  # each side's canonical state after this sync (framework/canonical.py)
 
 
 @dataclass(frozen=True)

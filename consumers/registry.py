@@ -27,8 +27,7 @@ class Registry:
 
 
 def default_registry() -> Registry:
-    """The translators the bridge ships, one module per entity."""
-    from consumers.contact_groups import ContactGroupExporter, ContactGroupImporter
-    from consumers.contacts import ContactExporter, ContactImporter
+    """The translators of every built entity in the catalog (bridge/entities.py)."""
+    from bridge.entities import built
 
-    return Registry([ContactImporter(), ContactExporter(), ContactGroupImporter(), ContactGroupExporter()])
+    return Registry([t for entity in built() for t in entity.translators()])

@@ -13,10 +13,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bridge.errors import PermanentError
-from bridge.odoo.client import OdooClient
+from bridge.odoo.client import OdooClient, xmlid_name
 
 RULE_PREFIX = "Xero bridge: "
 OUTBOX = "x_xero_event"
+OUTBOX_FIELDS = (
+    {"name": "x_name", "field_description": "Name", "ttype": "char"},
+    {"name": "x_model", "field_description": "Model", "ttype": "char"},
+    {"name": "x_res_id", "field_description": "Record id", "ttype": "integer"},
+    {"name": "x_event", "field_description": "Event", "ttype": "char"},
+)
 
 
 @dataclass(frozen=True)
@@ -26,74 +32,11 @@ class Hook:
     payload_fields: tuple[str, ...] = ("write_date", "company_id")
 
 
-HOOKS = (
-    Hook(
-        "res.partner",
-        (
-            "name",
-            "is_company",
-            "parent_id",
-            "type",
-            "ref",
-            "vat",
-            "email",
-            "phone",
-            "mobile",
-            "street",
-            "street2",
-            "city",
-            "zip",
-            "state_id",
-            "country_id",
-            "category_id",
-            "active",
-            "company_id",
-            "customer_rank",
-            "supplier_rank",
-        ),
-    ),  # fmt: skip
-    Hook("res.partner.category", ("name", "parent_id", "active"), ("write_date",)),
-    Hook(
-        "product.template",
-        (
-            "name",
-            "default_code",
-            "list_price",
-            "standard_price",
-            "sale_ok",
-            "purchase_ok",
-            "taxes_id",
-            "supplier_taxes_id",
-            "active",
-            "type",
-            "detailed_type",
-            "is_storable",
-        ),
-    ),  # fmt: skip
-    Hook(
-        "account.move",
-        (
-            "state",
-            "partner_id",
-            "invoice_date",
-            "invoice_date_due",
-            "ref",
-            "payment_reference",
-            "currency_id",
-            "invoice_line_ids",
-            "payment_state",
-            "narration",
-        ),
-        ("write_date", "company_id", "move_type"),
-    ),  # fmt: skip
-    Hook(
-        "account.payment",
-        ("state", "amount", "date", "partner_id", "journal_id"),
-        ("write_date", "company_id"),
-    ),
-    Hook("sale.order", ("state", "partner_id", "order_line", "validity_date", "client_order_ref", "locked")),
-    Hook("purchase.order", ("state", "partner_id", "order_line", "partner_ref", "date_planned")),
-)
+def hooks() -> list[Hook]:
+    """What every built entity asks its automation rules to watch (bridge/entities.py)."""
+    from bridge.entities import built
+
+    return [hook for entity in built() for hook in entity.odoo_hooks]
 
 
 @dataclass
@@ -130,15 +73,18 @@ class OdooSetup:
     def run(self, dry_run: bool = False) -> Plan:
         self.check_rights()
         plan = Plan()
-        models = self._existing_models([h.model for h in HOOKS])
+        hooks_ = hooks()
+        models = self._existing_models([h.model for h in hooks_])
         if self.outbox:
             self._ensure_outbox(plan, dry_run)
-        for hook in HOOKS:
+        for hook in hooks_:
             if hook.model not in models:
                 plan.skipped.append(f"{hook.model}: not installed in this database")
                 continue
             fields = self._existing_fields(hook.model, hook.trigger_fields)
-            payload = self._existing_fields(hook.model, hook.payload_fields)
+            # The watched fields travel in the payload too: their values tell the consumer whether its
+            # read already sees the change (17/18 post before commit, odoo-facts §2.1).
+            payload = self._existing_fields(hook.model, (*hook.payload_fields, *hook.trigger_fields))
             self._ensure_rule(plan, dry_run, hook.model, "changed", "on_create_or_write", fields, payload)
             self._ensure_rule(plan, dry_run, hook.model, "deleted", "on_unlink", {}, payload)
         return plan
@@ -198,10 +144,24 @@ class OdooSetup:
             self._update_rule(rule_id, rule_values, action)
 
     def _create_rule(self, rule_values: dict, action: dict) -> None:
+        """Each record with a stable external id (xero_bridge.setup_…), made in the call that creates
+        it: a setup interrupted or retried after a lost answer finds what it made (odoo-facts §3.14)."""
+        rule_xmlid = xmlid_name("setup_rule", rule_values["name"])
         if self.outbox:  # 16: the rule *is* its server action (_inherits, odoo-facts §2.2)
-            self.client.create("base.automation", [rule_values | action])
-        else:
-            self.client.create("base.automation", [rule_values | {"action_server_ids": [(0, 0, action)]}])
+            self.client.create("base.automation", [rule_values | action], xmlids=[rule_xmlid])
+            return
+        # 17+: the webhook action first, then the rule linking it — as the rule form's (0, 0, action)
+        # would, but each with its external id (load() links one2many lines by id, not by value).
+        (action_id,) = self.client.create(
+            "ir.actions.server",
+            [action | {"usage": "base_automation"}],
+            xmlids=[xmlid_name("setup_action", rule_values["name"])],
+        )
+        self.client.create(
+            "base.automation",
+            [rule_values | {"action_server_ids": [(6, 0, [action_id])]}],
+            xmlids=[rule_xmlid],
+        )
 
     def _update_rule(self, rule_id: int, rule_values: dict, action: dict) -> None:
         if self.outbox:
@@ -250,27 +210,43 @@ class OdooSetup:
         )
 
     def _ensure_outbox(self, plan: Plan, dry_run: bool) -> None:
-        """A manual model the rules write to, in the same transaction as the change (odoo-facts §2.3)."""
-        if OUTBOX in self._existing_models([OUTBOX]):
+        """A manual model the rules write to, in the same transaction as the change (odoo-facts §2.3).
+        Its model, fields and access rule are made by separate calls, each record with its external id:
+        a setup interrupted half-way completes the outbox on its next run instead of leaving rules that
+        would write to a model without its fields."""
+        model_id = self._existing_models([OUTBOX]).get(OUTBOX)
+        fields = self._existing_fields(OUTBOX, tuple(f["name"] for f in OUTBOX_FIELDS)) if model_id else {}
+        access = (
+            self.client.search_read("ir.model.access", [("model_id", "=", model_id)], ["id"])
+            if model_id
+            else []
+        )
+        if model_id and len(fields) == len(OUTBOX_FIELDS) and access:
             plan.actions.append(f"unchanged outbox model {OUTBOX}")
             return
         plan.actions.append(f"create outbox model {OUTBOX} (+ access for internal users)")
         if dry_run:
             return
-        fields = [
-            (0, 0, {"name": "x_name", "field_description": "Name", "ttype": "char"}),
-            (0, 0, {"name": "x_model", "field_description": "Model", "ttype": "char"}),
-            (0, 0, {"name": "x_res_id", "field_description": "Record id", "ttype": "integer"}),
-            (0, 0, {"name": "x_event", "field_description": "Event", "ttype": "char"}),
-        ]
-        (model_id,) = self.client.create(
-            "ir.model",
-            [{"name": "Xero bridge outbox", "model": OUTBOX, "state": "manual", "field_id": fields}],
+        if model_id is None:
+            (model_id,) = self.client.create(
+                "ir.model",
+                [{"name": "Xero bridge outbox", "model": OUTBOX, "state": "manual"}],
+                xmlids=[xmlid_name("setup_outbox_model")],
+            )
+            # Odoo gives a new custom model its x_name field by default (ir.model `field_id` default).
+            fields = self._existing_fields(OUTBOX, tuple(f["name"] for f in OUTBOX_FIELDS))
+        missing = [f for f in OUTBOX_FIELDS if f["name"] not in fields]
+        self.client.create(
+            "ir.model.fields",
+            [f | {"model_id": model_id} for f in missing],
+            xmlids=[xmlid_name("setup_outbox_field", f["name"]) for f in missing],
         )
+        if access:
+            return
         group = self.client.search_read(
             "ir.model.data", [("module", "=", "base"), ("name", "=", "group_user")], ["res_id"]
         )
-        access = {
+        values = {
             "name": f"{OUTBOX} internal users",
             "model_id": model_id,
             "perm_read": True,
@@ -279,5 +255,5 @@ class OdooSetup:
             "perm_unlink": True,
         }
         if group:
-            access["group_id"] = group[0]["res_id"]
-        self.client.create("ir.model.access", [access])
+            values["group_id"] = group[0]["res_id"]
+        self.client.create("ir.model.access", [values], xmlids=[xmlid_name("setup_outbox_access")])

@@ -34,6 +34,7 @@ def bind(
     content_hash: str | None = None,
     xero_version: str | None = None,
     odoo_version: str | None = None,
+    snapshot: dict | None = None,
 ) -> Binding:
     """Create or update the binding of a record pair, found by either id."""
     binding = None
@@ -49,5 +50,7 @@ def bind(
     binding.content_hash = content_hash
     binding.xero_version = xero_version or binding.xero_version
     binding.odoo_version = odoo_version or binding.odoo_version
+    if snapshot is not None:
+        binding.snapshot = snapshot
     session.flush()
     return binding

@@ -6,6 +6,7 @@ settings refuse is skipped and counted, not an error.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -36,10 +37,13 @@ class EntityPolicy:
         return self.mode in ("create-and-update", "update")
 
 
-def get(session: Session, connection_id: str, entity: str) -> EntityPolicy:
+def get(
+    session: Session, connection_id: str, entity: str, defaults: Mapping[str, object] | None = None
+) -> EntityPolicy:
+    """The connection's settings for the entity; `defaults` are the entity's own (its declaration)."""
     row = session.get(EntitySetting, (connection_id, entity))
     if row is None:
-        return EntityPolicy()
+        return EntityPolicy(**(defaults or {}))
     return EntityPolicy(row.direction, row.mode, row.conflict_policy, row.overwrite_on_match)
 
 

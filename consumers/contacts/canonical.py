@@ -11,10 +11,10 @@ Xero Contact (xero_accounting.yaml Contact) ⇄ Odoo res.partner (odoo-facts §3
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, replace
+
+from consumers.framework.canonical import Canonical, ordered
 
 _SPACES = re.compile(r"\s+")
 
@@ -32,6 +32,7 @@ def name_key(value: object) -> str:
 
 
 def email_key(value: object) -> str | None:
+    """How emails are compared for matching; the email itself is written as the user typed it."""
     text = norm_text(value)
     return text.casefold() if text else None
 
@@ -44,7 +45,7 @@ class Person:
 
 
 @dataclass(frozen=True)
-class Contact:
+class Contact(Canonical):
     name: str
     is_company: bool = True
     email: str | None = None
@@ -59,15 +60,19 @@ class Contact:
     country: str | None = None  # ISO code
     active: bool = True
     persons: tuple[Person, ...] = ()
-    groups: tuple[str, ...] = ()
-    customer: bool = field(default=False, compare=False)  # roles flow Xero → Odoo only: not hashed
-    supplier: bool = field(default=False, compare=False)
+    groups: tuple[str, ...] = ()  # group name keys: memberships compare case-insensitively
+    group_labels: tuple[str, ...] = field(default=(), metadata={"hash": False})  # the names as typed
+    customer: bool = field(default=False, metadata={"hash": False})  # roles flow Xero → Odoo only
+    supplier: bool = field(default=False, metadata={"hash": False})
 
-    def digest(self) -> str:
-        data = asdict(self)
-        data.pop("customer")
-        data.pop("supplier")
-        return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+    def label_of(self, key: str) -> str:
+        """A group's name as the user typed it (for a group or tag the bridge has to create)."""
+        return next((label for label in self.group_labels if name_key(label) == key), key)
+
+
+def comparable(contact: Contact, has_mobile: bool) -> Contact:
+    """Odoo 19 has no mobile field: leave mobile out of every comparison there (odoo-facts §3.6)."""
+    return contact if has_mobile else replace(contact, mobile=None)
 
 
 def split_name(name: str) -> tuple[str | None, str | None]:
@@ -91,14 +96,17 @@ def from_xero(contact: dict, country_code: callable) -> Contact:
     name = norm_text(contact.get("Name")) or ""
     first, last = norm_text(contact.get("FirstName")), norm_text(contact.get("LastName"))
     person = bool(first or last) and name_key(" ".join(p for p in (first, last) if p)) == name_key(name)
-    persons = tuple(
-        Person(norm_text(p.get("FirstName")), norm_text(p.get("LastName")), email_key(p.get("EmailAddress")))
+    persons = [
+        Person(norm_text(p.get("FirstName")), norm_text(p.get("LastName")), norm_text(p.get("EmailAddress")))
         for p in contact.get("ContactPersons") or []
-    )
+    ]
+    groups = [
+        norm_text(g.get("Name")) for g in contact.get("ContactGroups") or [] if norm_text(g.get("Name"))
+    ]
     return Contact(
         name=name,
         is_company=not person,
-        email=email_key(contact.get("EmailAddress")),
+        email=norm_text(contact.get("EmailAddress")),
         phone=_phone(contact.get("Phones"), "DEFAULT"),
         mobile=_phone(contact.get("Phones"), "MOBILE"),
         vat=norm_text(contact.get("TaxNumber")),
@@ -109,10 +117,9 @@ def from_xero(contact: dict, country_code: callable) -> Contact:
         zip=norm_text(address.get("PostalCode")),
         country=country_code(norm_text(address.get("Country"))),
         active=contact.get("ContactStatus", "ACTIVE") != "ARCHIVED",
-        persons=tuple(sorted(persons, key=lambda p: (p.email or "", p.first or "", p.last or ""))),
-        groups=tuple(
-            sorted(name_key(g.get("Name")) for g in contact.get("ContactGroups") or [] if g.get("Name"))
-        ),
+        persons=ordered(persons),
+        groups=ordered({name_key(g) for g in groups}),
+        group_labels=tuple(groups),
         customer=bool(contact.get("IsCustomer")),
         supplier=bool(contact.get("IsSupplier")),
     )
@@ -154,7 +161,7 @@ def to_xero(c: Contact) -> dict:
 # ------------------------------------------------------------------------------------ Odoo side
 
 PARTNER_FIELDS = [
-    "name", "is_company", "email", "phone", "vat", "ref", "street", "street2", "city", "zip", "country_id",
+    "name", "is_company", "email", "phone", "mobile", "vat", "ref", "street", "street2", "city", "zip", "country_id",
     "active", "category_id", "child_ids", "parent_id", "type", "customer_rank", "supplier_rank", "write_date",
     "write_uid", "company_id",
 ]  # fmt: skip
@@ -163,17 +170,18 @@ PARTNER_FIELDS = [
 def from_odoo(
     partner: dict, children: list[dict], tag_names: dict[int, str], country_codes: dict[int, str]
 ) -> Contact:
-    persons = tuple(
-        Person(*split_name(norm_text(child.get("name")) or ""), email_key(child.get("email")))
+    persons = [
+        Person(*split_name(norm_text(child.get("name")) or ""), norm_text(child.get("email")))
         for child in children
         if child.get("type", "contact") == "contact" and not child.get("is_company")
-    )
+    ]
+    groups = [norm_text(tag_names[t]) for t in partner.get("category_id") or [] if t in tag_names]
     country = partner.get("country_id")
     country_id = country[0] if isinstance(country, list) else country
     return Contact(
         name=norm_text(partner.get("name")) or "",
         is_company=bool(partner.get("is_company")),
-        email=email_key(partner.get("email")),
+        email=norm_text(partner.get("email")),
         phone=norm_text(partner.get("phone")),
         mobile=norm_text(partner.get("mobile")),
         vat=norm_text(partner.get("vat")),
@@ -184,10 +192,9 @@ def from_odoo(
         zip=norm_text(partner.get("zip")),
         country=country_codes.get(country_id) if country_id else None,
         active=bool(partner.get("active", True)),
-        persons=tuple(sorted(persons, key=lambda p: (p.email or "", p.first or "", p.last or ""))),
-        groups=tuple(
-            sorted(name_key(tag_names[t]) for t in partner.get("category_id") or [] if t in tag_names)
-        ),
+        persons=ordered(persons),
+        groups=ordered({name_key(g) for g in groups if g}),
+        group_labels=tuple(g for g in groups if g),
         customer=(partner.get("customer_rank") or 0) > 0,
         supplier=(partner.get("supplier_rank") or 0) > 0,
     )

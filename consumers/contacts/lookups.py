@@ -8,14 +8,39 @@ from bridge.odoo.client import OdooClient
 from consumers.contacts.canonical import PARTNER_FIELDS, Contact, from_odoo, name_key
 
 
+def like_literal(text: str) -> str:
+    """A text matched literally by Odoo's `=ilike`: its `%` and `_` are LIKE wildcards, and
+    backslash is PostgreSQL's default LIKE escape."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 class OdooLookups:
     def __init__(self, odoo: OdooClient):
         self.odoo = odoo
+
+    @property
+    def has_mobile(self) -> bool:
+        return "mobile" in self.odoo.adapter.partner_fields()
 
     def partner_fields(self) -> list[str]:
         return [
             f for f in PARTNER_FIELDS if f in set(self.odoo.adapter.partner_fields()) | {"child_ids", "type"}
         ]
+
+    @cached_property
+    def _excluded(self) -> frozenset[int]:
+        users = self.odoo.with_archived().search_read("res.users", [], ["partner_id"])
+        companies = self.odoo.with_archived().search_read("res.company", [], ["partner_id"])
+        return frozenset(
+            (row["partner_id"][0] if isinstance(row["partner_id"], list) else row["partner_id"])
+            for row in [*users, *companies]
+            if row.get("partner_id")
+        )
+
+    def excluded_partner_ids(self) -> frozenset[int]:
+        """Partners that are not contacts: users' (OdooBot, the public user, user templates, the
+        bridge's own) and companies' own (odoo-facts §3.6)."""
+        return self._excluded
 
     @cached_property
     def _countries(self) -> list[dict]:
@@ -42,18 +67,11 @@ class OdooLookups:
     def tag_names(self) -> list[str]:
         return list(self._tags.values())
 
-    def tag_ids(self, names: tuple[str, ...], create: bool = False) -> list[int]:
+    def tag_ids(self, names: tuple[str, ...]) -> list[int]:
+        """The tags of these group name keys (the groups were synced first, as dependencies; a
+        group the settings leave out has no tag and its membership stays out)."""
         by_key = {name_key(name): tag_id for tag_id, name in self._tags.items()}
-        ids = []
-        for key in names:
-            tag_id = by_key.get(key)
-            if tag_id is None and create:
-                (tag_id,) = self.odoo.create("res.partner.category", [{"name": key.title()}])
-                self._tags[tag_id] = key
-                by_key[key] = tag_id
-            if tag_id is not None:
-                ids.append(tag_id)
-        return ids
+        return [by_key[key] for key in names if key in by_key]
 
     def canonical(self, partner: dict, children: list[dict] | None = None) -> Contact:
         """`children` when the caller already read them (bulk reads a page's in one call)."""
@@ -68,8 +86,8 @@ class OdooLookups:
 
     def candidates(self, company_id: int, name: str, email: str | None) -> list[dict]:
         """Top-level partners (this company's or shared, archived too) with the same email or name."""
-        match = [("name", "=ilike", name)]
+        match = [("name", "=ilike", like_literal(name))]
         if email:
-            match = ["|", ("email", "=ilike", email), *match]
+            match = ["|", ("email", "=ilike", like_literal(email)), *match]
         domain = [("parent_id", "=", False), ("company_id", "in", [company_id, False]), *match]
         return self.odoo.with_archived().search_read("res.partner", domain, ["name", "email"])

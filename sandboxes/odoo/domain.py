@@ -196,7 +196,18 @@ def _coerce(value: Any, ftype: str) -> Any:
 def _like(pattern: str, value: str, exact: bool, ci: bool) -> bool:
     if not exact:
         pattern = f"%{pattern}%"
-    rx = "".join(".*" if c == "%" else "." if c == "_" else re.escape(c) for c in pattern)
+    # PostgreSQL LIKE: % and _ are wildcards, and backslash (the default ESCAPE) makes the next
+    # character literal.
+    parts, escaped = [], False
+    for c in pattern:
+        if escaped:
+            parts.append(re.escape(c))
+            escaped = False
+        elif c == "\\":
+            escaped = True
+        else:
+            parts.append(".*" if c == "%" else "." if c == "_" else re.escape(c))
+    rx = "".join(parts)
     return re.fullmatch(rx, value, re.IGNORECASE | re.DOTALL if ci else re.DOTALL) is not None
 
 

@@ -1,0 +1,248 @@
+"""The one generic translator: a change on one side, applied to the other, for any entity.
+
+scope → settings gate (direction, mode) → fetch-latest → canonical → echo check by hash → binding
+or match → dependencies first → conflict policy → merge that never loses data → write with an
+idempotency key → Outcome (the worker commits the binding with the inbox entry). An entity supplies
+its two Sides (sides.py); nothing here knows any entity.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from bridge.errors import NotYetVisible, PermanentError
+from bridge.events import Event
+from bridge.store import bindings, connections
+from bridge.xero.client import idempotency_key
+from consumers.base import BindingUpdate, Context, Outcome, Translator
+from consumers.framework.canonical import Canonical, merge
+from consumers.framework.conflicts import log_conflict, xero_wins
+from consumers.framework.dependencies import commit_binding, ensure_dependencies
+from consumers.framework.scope import Scope, scope_of
+from consumers.framework.sides import Side
+
+# A deletion notified before its transaction commits (odoo-facts §2.1) still finds the record:
+# that many tries wait for the commit; after them the deletion was rolled back and it is an update.
+DELETE_CONFIRM_TRIES = 3
+
+
+class SyncTranslator(Translator):
+    def __init__(self, entity: str, source: Side, target: Side):
+        self.entity = entity
+        self.source = source.system
+        self.src = source
+        self.tgt = target
+
+    def __repr__(self) -> str:
+        return f"<{self.entity} {self.src.system} → {self.tgt.system}>"
+
+    def record_name(self, event: Event) -> str | None:
+        return super().record_name(event)
+
+    # ------------------------------------------------------------------------------ apply
+
+    def apply(self, event: Event, ctx: Context, record: dict | None = None) -> Outcome:
+        """`record` when the caller already read it (bulk sync reads whole pages)."""
+        if event.connection is None:
+            return self._each_connection(event, ctx)
+        src, tgt = self.src, self.tgt
+        source_id = src.parse_id(event.resource_id)
+        scope = scope_of(ctx, event, self.entity, **{f"{src.system}_id": source_id})
+        if not scope.policy.allows(src.system):
+            return Outcome("skipped", note=f"{self.entity}: direction is {scope.policy.direction}")
+        source_client = src.client(ctx, scope)
+        if record is None:
+            record = self._fetch(event, source_client, source_id)
+        if record is None:
+            return self._source_gone(ctx, event, scope, source_id)
+        src.confirm_current(event, record)
+        parent = src.redirect(source_client, record)
+        if parent is not None:
+            # Its change is the parent's; the child's change is committed, so the parent's read sees
+            # it: no "not yet visible" check against the child's time (that never passes).
+            return self.apply(replace(event, resource_id=str(parent), occurred_at=None), ctx)
+        if scope.binding is None and not src.in_scope(source_client, scope, record):
+            return Outcome("skipped", note=f"{src.label} #{source_id} is not synced by this connection")
+        incoming = src.canonical(source_client, record)
+        name = src.name(record)
+        if self._is_echo(scope, incoming):
+            return Outcome("unchanged", record_name=name)
+        ensure_dependencies(ctx, event, scope, src.dependencies(record, incoming))
+
+        target_client = tgt.client(ctx, scope)
+        target_id = self._bound_id(scope, tgt.system)
+        if target_id is None:
+            target_id = tgt.find(target_client, scope, incoming, source_id)
+        key = idempotency_key(src.system, src.model, source_id, event.correlation_id, event.attempt)
+        if target_id is None:
+            if not scope.policy.may_create():
+                return Outcome("skipped", note=f"{self.entity}: mode does not allow creates")
+            written = tgt.create(target_client, scope, incoming, source_id, key)
+            if written is None:
+                return Outcome("skipped", note=f"{src.label} {source_id} is inactive and was never synced")
+            return self._bound(record, written, incoming, incoming, "created", name)
+
+        current_record = tgt.fetch(target_client, target_id)
+        if current_record is None:
+            raise PermanentError(f"{tgt.label} {target_id} bound to {src.label} {source_id} is gone")
+        current = tgt.canonical(target_client, current_record)
+        if current.digest() == incoming.digest():
+            return self._bound(record, current_record, incoming, current, "unchanged", name)
+        if self._target_changed(scope, current):
+            winner = self._winner(scope, record, current_record)
+            policy = scope.policy.conflict_policy
+            note = f"both sides changed since the last sync; {winner.title()}'s change was kept ({policy})"
+            if winner == tgt.system:
+                log_conflict(ctx, event, winner, current, incoming, note, name)
+                return Outcome(f"conflict-{winner}-kept", record_name=name)
+            log_conflict(ctx, event, winner, incoming, current, note, name)
+        merged = merge(incoming, current, scope.snapshot(src.system))
+        if merged.digest() == current.digest():
+            return self._bound(record, current_record, incoming, current, "unchanged", name)
+        if not scope.policy.may_update():
+            return Outcome("skipped", note=f"{self.entity}: mode does not allow updates")
+        written = tgt.update(target_client, scope, target_id, merged, current, key)
+        return self._bound(record, written, incoming, merged, "updated", name)
+
+    # ------------------------------------------------------------------------------ steps
+
+    def _each_connection(self, event: Event, ctx: Context) -> Outcome:
+        """An Odoo record of no company (a shared partner, a tag) came with no connection when
+        several exist: it belongs to its company's connection, or — shared — to every connection.
+        Each is applied in turn (idempotent: a retry redoes none twice); the last one's binding is
+        the worker's to commit, the others' are committed here."""
+        targets = self._connections_of(event, ctx)
+        if not targets:
+            return Outcome("skipped", note="no connection maps this record's company")
+        outcome = None
+        for number, connection in enumerate(targets):
+            one = replace(
+                event, connection=connection.id, tenant_id=connection.xero_tenant_id,
+                company_id=connection.odoo_company_id,
+            )  # fmt: skip
+            outcome = replace(self.apply(one, ctx), connection=connection.id)
+            if number < len(targets) - 1 and outcome.binding is not None:
+                commit_binding(ctx, connection.id, self.entity, outcome.binding)
+        return outcome
+
+    def _connections_of(self, event: Event, ctx: Context) -> list:
+        with ctx.db.session() as session:
+            active = [c for c in connections.all_connections(session) if c.status == "active"]
+            for connection in active:
+                session.expunge(connection)
+        if self.src.system != "odoo":
+            return []  # a Xero event always names its organisation's connection
+        companies = [c.odoo_company_id for c in active if c.odoo_company_id is not None]
+        if not companies:
+            return []
+        root = ctx.services["odoo"].in_companies(companies)
+        has_company = "company_id" in root.fields_of(self.src.model)
+        fields = ["company_id"] if has_company else ["id"]
+        row = root.read_one(self.src.model, int(event.resource_id), fields)
+        if row is None:  # gone: the connections that had it
+            with ctx.db.session() as session:
+                return [
+                    c for c in active if bindings.by_odoo(session, c.id, self.entity, int(event.resource_id))
+                ]
+        company = row.get("company_id") if has_company else False
+        company_id = company[0] if isinstance(company, list) else company
+        if company_id:
+            return [c for c in active if c.odoo_company_id == company_id]
+        return [c for c in active if c.odoo_company_id is not None]  # shared: every connection
+
+    def _fetch(self, event: Event, client: Any, source_id: Any) -> dict | None:
+        record = self.src.fetch(client, source_id)
+        if event.change_type == "delete":
+            if record is not None and event.attempt < DELETE_CONFIRM_TRIES:
+                raise NotYetVisible(f"{self.src.label} {source_id} is deleted, but not committed yet")
+            return record
+        if record is None and self.src.system == "odoo":
+            raise NotYetVisible(f"{self.src.label} {source_id} is not readable yet")
+        if record is None:
+            raise PermanentError(f"Xero has no {self.src.label.removeprefix('Xero ')} {source_id}")
+        return record
+
+    def _source_gone(self, ctx: Context, event: Event, scope: Scope, source_id: Any) -> Outcome:
+        target_id = self._bound_id(scope, self.tgt.system)
+        if target_id is None:
+            return Outcome("skipped", note=f"deleted in {self.src.system.title()} and never synced")
+        key = idempotency_key(
+            self.src.system, self.src.model, source_id, "gone", event.correlation_id, event.attempt
+        )
+        client = self.tgt.client(ctx, scope)
+        written = self.tgt.other_gone(client, scope, target_id, key)
+        if written is None:
+            return Outcome(
+                "skipped", note=f"deleted in {self.src.system.title()}; nothing to do in the other"
+            )
+        after = self.tgt.canonical(client, written)
+        # The binding remembers the state written, so the echo of this write is recognised.
+        ids = {self.src.system: source_id, self.tgt.system: self.tgt.record_id(written)}
+        return Outcome(
+            "archived",
+            BindingUpdate(
+                xero_id=ids["xero"],
+                odoo_id=ids["odoo"],
+                content_hash=after.digest(),
+                **{f"{self.tgt.system}_version": self.tgt.version(written)},
+                snapshot={self.tgt.system: after.snapshot()},
+            ),
+            record_name=self.tgt.name(written),
+        )
+
+    @staticmethod
+    def _bound_id(scope: Scope, system: str) -> Any | None:
+        if scope.binding is None:
+            return None
+        return scope.binding.xero_id if system == "xero" else scope.binding.odoo_id
+
+    def _is_echo(self, scope: Scope, incoming: Canonical) -> bool:
+        """The state the bridge last wrote to, or last read from, this side: nothing to do."""
+        if scope.binding is None:
+            return False
+        return incoming.digest() == scope.binding.content_hash or incoming.snapshot() == scope.snapshot(
+            self.src.system
+        )
+
+    def _target_changed(self, scope: Scope, current: Canonical) -> bool:
+        """Did the target change since the last sync, too (a conflict)?"""
+        if scope.binding is None:
+            return False
+        before = scope.snapshot(self.tgt.system)
+        if before is not None:
+            return current.snapshot() != before
+        return current.digest() != scope.binding.content_hash
+
+    def _winner(self, scope: Scope, record: dict, current_record: dict) -> str:
+        xero_record, odoo_record = (
+            (record, current_record) if self.src.system == "xero" else (current_record, record)
+        )
+        xero_side, odoo_side = (self.src, self.tgt) if self.src.system == "xero" else (self.tgt, self.src)
+        wins = xero_wins(scope.policy, xero_side.modified(xero_record), odoo_side.modified(odoo_record))
+        return "xero" if wins else "odoo"
+
+    def _bound(
+        self,
+        record: dict,
+        written: dict,
+        incoming: Canonical,
+        after: Canonical,
+        action: str,
+        name: str | None,
+    ) -> Outcome:
+        records = {self.src.system: (self.src, record), self.tgt.system: (self.tgt, written)}
+        xero_side, xero_record = records["xero"]
+        odoo_side, odoo_record = records["odoo"]
+        return Outcome(
+            action,
+            BindingUpdate(
+                xero_id=xero_side.record_id(xero_record),
+                odoo_id=odoo_side.record_id(odoo_record),
+                content_hash=after.digest(),
+                xero_version=xero_side.version(xero_record),
+                odoo_version=odoo_side.version(odoo_record),
+                snapshot={self.src.system: incoming.snapshot(), self.tgt.system: after.snapshot()},
+            ),
+            record_name=name,
+        )
