@@ -7,10 +7,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bridge.polling import health, watermarks
-from bridge.polling.contacts import OdooPartners
+from bridge.polling.specs import Scope
 from bridge.polling.stamps import parse_xero_updated
 from bridge.store import Database
 from bridge.store.models import WebhookHealth
+from consumers.contact_groups.polling import OdooTagChanges
+from consumers.contacts.polling import OdooPartnerChanges
 
 T0 = datetime(2026, 11, 24, 9, 0, 0, 500_000, tzinfo=UTC)
 
@@ -54,13 +56,29 @@ def test_xero_stamps_in_ms_json_and_iso():
 
 def test_two_changes_in_one_odoo_second_are_two_changes():
     fields = ["write_date", "phone"]
-    first = OdooPartners.change({"id": 7, "write_date": "2026-11-24 09:00:00", "phone": "1"}, fields)
-    second = OdooPartners.change({"id": 7, "write_date": "2026-11-24 09:00:00", "phone": "2"}, fields)
+    first = OdooPartnerChanges.change({"id": 7, "write_date": "2026-11-24 09:00:00", "phone": "1"}, fields)
+    second = OdooPartnerChanges.change({"id": 7, "write_date": "2026-11-24 09:00:00", "phone": "2"}, fields)
     assert first.version == second.version and first.fingerprint != second.fingerprint
-    child = OdooPartners.change(
+    child = OdooPartnerChanges.change(
         {"id": 8, "write_date": "2026-11-24 09:00:00", "parent_id": [7, "Co"], "type": "contact"}, fields
     )
     assert (child.resource_id, child.record_id) == ("7", None)  # its company's change, never "applied"
+
+
+def test_a_tag_renamed_twice_in_one_odoo_second_is_two_changes_of_the_tag_itself():
+    fields = ["write_date", "name", "active"]
+    first = OdooTagChanges.change({"id": 3, "write_date": "2026-11-24 09:00:00", "name": "A"}, fields)
+    second = OdooTagChanges.change({"id": 3, "write_date": "2026-11-24 09:00:00", "name": "B"}, fields)
+    assert (first.resource_id, first.record_id) == ("3", "3")
+    assert first.version == second.version and first.fingerprint != second.fingerprint
+
+
+def test_tags_belong_to_no_company_so_only_a_single_connection_polls_them():
+    def no_odoo():
+        raise AssertionError("Odoo was asked")
+
+    one_of_several = Scope("c", None, 1, T0, odoo_shared=False, odoo_factory=no_odoo)
+    assert list(OdooTagChanges().changes(one_of_several, T0)) == []
 
 
 def test_webhook_health_suspects_alarm_and_recovery(db):

@@ -1,7 +1,7 @@
 """Change detection without webhooks (issue 6): pollers, reconciliation, coalescing, deletions.
 
 - specs.py: what a poller is (WatermarkSpec, HashSpec, Change, Scope);
-- contacts.py: the contact pollers (Xero Contacts, Odoo res.partner, Xero ContactGroups);
+- each entity's own specs live with it (consumers/<entity>/polling.py), listed by bridge/entities.py;
 - watermarks.py / hashes.py: what the pollers remember between rounds, in the store;
 - runner.py: one spec for one connection → envelopes on the broker, like webhooks;
 - deletions.py: Odoo records gone, by diffing bound ids;

@@ -26,6 +26,7 @@ from bridge.store.models import Binding, InboxEntry
 log = logging.getLogger(__name__)
 
 BATCH = 200  # envelopes per publish (one confirm wait each)
+IN_CHUNK = 500  # ids per `IN (...)` query
 
 
 @dataclass
@@ -41,24 +42,30 @@ class PollResult:
     events: list[Event] = field(default_factory=list, repr=False)
 
 
+def bindings_of(db: Database, scope: Scope, source: str, entity: str, ids: list[str]) -> dict[str, Binding]:
+    """The bindings of `entity` for these ids of the `source` side, by id as text."""
+    column = Binding.xero_id if source == "xero" else Binding.odoo_id
+    found: dict[str, Binding] = {}
+    with db.session() as session:
+        for start in range(0, len(ids), IN_CHUNK):
+            chunk = ids[start : start + IN_CHUNK]
+            keys = chunk if source == "xero" else [int(i) for i in chunk]
+            rows = session.execute(
+                select(Binding).where(
+                    Binding.connection_id == scope.connection_id, Binding.entity == entity, column.in_(keys)
+                )
+            ).scalars()
+            found.update({str(r.xero_id if source == "xero" else r.odoo_id): r for r in rows})
+    return found
+
+
 def _not_yet_applied(db: Database, spec: WatermarkSpec, scope: Scope, changes: list[Change]) -> list[Change]:
     """Drop changes whose version the binding already records: applied, or written by the bridge."""
-    ids = [c.record_id for c in changes if c.record_id is not None]
+    ids = list(dict.fromkeys(c.record_id for c in changes if c.record_id is not None))
     if not ids:
         return changes
-    column = Binding.xero_id if spec.source == "xero" else Binding.odoo_id
-    keys = ids if spec.source == "xero" else [int(i) for i in ids]
-    with db.session() as session:
-        rows = session.execute(
-            select(Binding).where(
-                Binding.connection_id == scope.connection_id,
-                Binding.entity == spec.entity,
-                column.in_(keys),
-            )
-        ).scalars()
-        versions = {
-            str(r.xero_id if spec.source == "xero" else r.odoo_id): spec.binding_version(r) for r in rows
-        }
+    rows = bindings_of(db, scope, spec.source, spec.entity, ids)
+    versions = {record_id: spec.binding_version(r) for record_id, r in rows.items()}
     return [c for c in changes if c.record_id is None or versions.get(c.record_id) != c.version]
 
 
@@ -159,8 +166,9 @@ def run_hash(
     keep_events: bool = False,
     accept: Callable[[Event], bool] | None = None,
 ) -> PollResult:
-    """One full read compared with the digests last seen. The first round only records them: what
-    existed before is bulk sync's business, not a change."""
+    """One full read compared with the digests last seen. The first round has nothing to compare
+    with: it sends what the spec's `first_round_envelopes` says the bridge may not hold yet (a record
+    made before this poller first ran, which no webhook told of), and records the rest as it is."""
     result = PollResult(f"{spec.source}:{spec.entity}", scope.connection_id)
     with db.session() as session:
         before = hashes.seen(session, scope.connection_id, spec.source, spec.entity)
@@ -173,7 +181,11 @@ def run_hash(
         current[record_id] = (digest(content), detail)
     changed = [r for r, (d, _) in current.items() if before.get(r, (None, None))[0] != d]
     gone = [r for r in before if r not in current]
-    if not first:
+    if first:
+        bound = bindings_of(db, scope, spec.source, spec.entity, list(current))
+        for record_id, (d, detail) in current.items():
+            events += spec.first_round_envelopes(scope, record_id, d, detail, bound.get(record_id), received)
+    else:
         for record_id in changed:
             d, detail = current[record_id]
             previous = before.get(record_id, (None, None))[1]

@@ -23,7 +23,6 @@ from bridge.errors import BridgeError
 from bridge.odoo.client import OdooClient
 from bridge.odoo.outbox import drain_outbox
 from bridge.polling import health
-from bridge.polling.contacts import OdooPartners, XeroContactGroups, XeroContacts
 from bridge.polling.deletions import DeletionSpec, run_deletions
 from bridge.polling.runner import PollResult, run_hash, run_watermark
 from bridge.polling.specs import HashSpec, Scope, WatermarkSpec
@@ -37,7 +36,7 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class Plan:
-    """What the scheduler runs; a new entity adds its specs here."""
+    """What the scheduler runs: what the entities declare (default_plan), or a test's choice."""
 
     watermark: list[WatermarkSpec] = field(default_factory=list)
     hashed: list[HashSpec] = field(default_factory=list)
@@ -45,11 +44,15 @@ class Plan:
 
 
 def default_plan() -> Plan:
-    return Plan(
-        watermark=[XeroContacts(), OdooPartners()],
-        hashed=[XeroContactGroups()],
-        deletions=[DeletionSpec("contact", "res.partner")],
-    )
+    """Every built entity's pollers and deletion specs (bridge/entities.py), dependencies first."""
+    from bridge.entities import built
+
+    plan = Plan()
+    for entity in built():
+        for spec in entity.pollers() if entity.pollers else []:
+            (plan.hashed if isinstance(spec, HashSpec) else plan.watermark).append(spec)
+        plan.deletions.extend(entity.deletions() if entity.deletions else [])
+    return plan
 
 
 @dataclass

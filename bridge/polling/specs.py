@@ -14,11 +14,12 @@ import json
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from bridge.events import Event
+from bridge.events import Event, parse_odoo_datetime
 from bridge.odoo.client import OdooClient
+from bridge.odoo.setup import hooks
 from bridge.xero.client import XeroClient
 
 
@@ -101,6 +102,100 @@ class WatermarkSpec(ABC):
         return binding.xero_version if self.source == "xero" else binding.odoo_version
 
 
+class OdooWriteDateSpec(WatermarkSpec):
+    """An Odoo model by write_date (odoo-facts §4): `>=` from the watermark minus minutes of overlap,
+    archived rows included (the scope's client reads with active_test=False), the bridge's own writes
+    left out (their echo), paged by id (a row changed meanwhile keeps its place).
+
+    A model without `company_field` holds records of no company (res.partner.category): they are
+    polled only when the connection is the only one, as webhooks route such records (routing.py)."""
+
+    source = "odoo"
+    model: ClassVar[str]
+    fields: ClassVar[tuple[str, ...]] = ("write_date",)  # read besides its webhook rule's trigger fields
+    company_field: ClassVar[str | None] = "company_id"
+    page: ClassVar[int] = 200
+
+    def overlap(self, settings) -> float:
+        return settings.polling.odoo_overlap
+
+    def binding_version(self, binding) -> str | None:
+        # write_date comes over RPC without its microseconds (odoo-facts §4): two changes within one
+        # second share it, so it cannot prove a change applied. The translator's hash compare can.
+        return None
+
+    def watched(self, scope: Scope) -> list[str]:
+        """The fields whose change the bridge cares about: those its webhook rules trigger on."""
+        known = scope.odoo.fields_of(self.model)
+        triggers = next((h.trigger_fields for h in hooks() if h.model == self.model), ())
+        return [f for f in dict.fromkeys((*self.fields, *triggers)) if f in known]
+
+    def domain(self, scope: Scope, since: datetime) -> list:
+        stamp = since.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+        domain: list = [("write_date", ">=", stamp)]
+        if scope.odoo.uid is not None:
+            domain.append(("write_uid", "!=", scope.odoo.uid))
+        if scope.company_id is not None and self.company_field is not None:
+            field_ = self.company_field
+            if scope.odoo_shared:
+                domain += ["|", (field_, "=", scope.company_id), (field_, "=", False)]
+            else:
+                domain.append((field_, "=", scope.company_id))
+        return domain
+
+    def changes(self, scope: Scope, since: datetime) -> Iterator[Change]:
+        if self.company_field is None and not scope.odoo_shared:
+            return  # records of no company: no one connection is theirs
+        odoo = scope.odoo
+        domain = self.domain(scope, since)
+        fields = self.watched(scope)
+        last_id = 0
+        while True:
+            rows = odoo.search_read(
+                self.model, [*domain, ("id", ">", last_id)], fields, limit=self.page, order="id asc"
+            )
+            for row in rows:
+                change = self.change(row, fields)
+                if change is not None:
+                    yield change
+            if len(rows) < self.page:
+                return
+            last_id = rows[-1]["id"]
+
+    @staticmethod
+    def fingerprint(row: dict, fields: list[str]) -> str:
+        """Two changes in one second share a write_date: what the row holds tells them apart."""
+        return digest([row["id"], *(row.get(f) for f in fields if f != "write_date")])[:12]
+
+    @classmethod
+    def change(cls, row: dict, fields: list[str]) -> Change | None:
+        """The row's own change (a model whose rows belong to another record's change overrides this)."""
+        modified = parse_odoo_datetime(row.get("write_date"))
+        if modified is None:
+            return None
+        record = str(row["id"])
+        return Change(record, modified, row["write_date"], record, fingerprint=cls.fingerprint(row, fields))
+
+    def envelope(self, scope: Scope, change: Change, received_at: datetime) -> Event:
+        return Event(
+            source="odoo",
+            origin="poll",
+            connection=scope.connection_id,
+            entity=self.entity,
+            resource_id=change.resource_id,
+            change_type=change.change_type,
+            occurred_at=change.modified_at,
+            dedupe_key=(
+                f"poll|odoo|{scope.connection_id}|{self.model}|{change.resource_id}|{change.version}"
+                f"|{change.fingerprint}"
+            ),
+            company_id=scope.company_id,
+            payload={"_model": self.model, "_id": int(change.resource_id), "write_date": change.version}
+            | change.payload,
+            received_at=received_at,
+        )
+
+
 class HashSpec(ABC):
     """A source read in full each round and compared record by record with what was last seen."""
 
@@ -117,6 +212,15 @@ class HashSpec(ABC):
         self, scope: Scope, record_id: str, digest: str, detail: Any, previous: Any, received_at: datetime
     ) -> list[Event]:
         """The events for a record that is new, changed or gone (`detail` None: gone)."""
+
+    def first_round_envelopes(
+        self, scope: Scope, record_id: str, digest: str, detail: Any, binding: Any, received_at: datetime
+    ) -> list[Event]:
+        """The first full read has nothing to compare with: the events for a record found then that the
+        bridge may not hold in this state. `binding` is the record's binding (this spec's entity, this
+        side's id; a bridge.store.models.Binding) or None. Whatever this does not send is recorded as
+        the baseline and only its later changes are sent. Default: nothing (bulk sync's business)."""
+        return []
 
 
 def digest(content: Any) -> str:
