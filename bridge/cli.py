@@ -62,14 +62,39 @@ def web(host: str, port: int) -> None:
 @click.option(
     "--translators", envvar="BRIDGE_TRANSLATORS", default=None, help="module:factory of a translator registry"
 )
-def worker(translators: str | None) -> None:
-    """Consume events and apply them to the other system."""
+@click.option("--groups", default=None, help="queue groups to consume, comma-separated (default: all)")
+@click.option("--directions", default=None, help="to_odoo, to_xero or both, comma-separated (default: both)")
+@click.option(
+    "--concurrency", default=1, show_default=True, type=click.IntRange(1, 64), help="threads per queue"
+)
+def worker(translators: str | None, groups: str | None, directions: str | None, concurrency: int) -> None:
+    """Consume events and apply them to the other system: one consumer per queue (direction × group),
+    each with its own broker connection and `--concurrency` threads."""
+    from bridge.entities import DIRECTIONS, GROUPS
     from bridge.services import build_services
     from consumers.worker import Worker
 
+    def chosen(value: str | None, known: tuple[str, ...], option: str) -> tuple[str, ...]:
+        """`a,b` → ("a", "b"), each one of `known`; nothing given → all of them."""
+        if not value:
+            return known
+        names = tuple(dict.fromkeys(n.strip() for n in value.split(",") if n.strip()))
+        unknown = [n for n in names if n not in known]
+        if unknown or not names:
+            shown = ", ".join(unknown) or repr(value)
+            raise click.BadParameter(f"{shown}: not one of {', '.join(known)}", param_hint=option)
+        return names
+
+    chosen_groups = chosen(groups, GROUPS, "--groups")
+    chosen_directions = chosen(directions, DIRECTIONS, "--directions")
     runtime = runtime_or_exit()
     consumer = Worker(
-        runtime, load_registry(translators), services=build_services(runtime.settings, runtime.db)
+        runtime,
+        load_registry(translators),
+        services=build_services(runtime.settings, runtime.db),
+        directions=chosen_directions,
+        groups=chosen_groups,
+        concurrency=concurrency,
     )
     _consume_until_stopped(consumer, runtime.close)
 
@@ -78,20 +103,25 @@ def worker(translators: str | None) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--translators", envvar="BRIDGE_TRANSLATORS", default=None)
-def run(host: str, port: int, translators: str | None) -> None:
-    """Web app and worker in one process: the embedded default for one machine."""
+@click.option(
+    "--concurrency", default=1, show_default=True, type=click.IntRange(1, 64), help="threads per queue"
+)
+def run(host: str, port: int, translators: str | None, concurrency: int) -> None:
+    """Web app and worker (every queue group) in one process: the embedded default for one machine."""
     from werkzeug.serving import make_server
 
+    from bridge.services import build_services
     from consumers.worker import Worker
     from webhooks.app import create_app
 
     runtime = runtime_or_exit()
     server = make_server(host, port, create_app(runtime=runtime), threaded=True)
     threading.Thread(target=server.serve_forever, name="web", daemon=True).start()
-    from bridge.services import build_services
-
     consumer = Worker(
-        runtime, load_registry(translators), services=build_services(runtime.settings, runtime.db)
+        runtime,
+        load_registry(translators),
+        services=build_services(runtime.settings, runtime.db),
+        concurrency=concurrency,
     )
     settings = runtime.settings
     click.echo(f"bridge listening on http://{host}:{server.port}")

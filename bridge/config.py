@@ -110,6 +110,7 @@ class SettingsSchema(Schema):
     XERO_CONCURRENT_LIMIT = mf.Integer(load_default=5, validate=validate.Range(min=1))
     XERO_DAY_LIMIT = mf.Integer(load_default=5000, validate=validate.Range(min=1))
     XERO_BULK_SHARE = mf.Float(load_default=0.8, validate=validate.Range(min=0.1, max=1.0))
+    XERO_REALTIME_MAX_WAIT = Duration(load_default=1.0)
     ODOO_URL = mf.URL(load_default=None, allow_none=True, require_tld=False)
     ODOO_DB = mf.String(load_default=None, allow_none=True)
     ODOO_USERNAME = mf.String(load_default=None, allow_none=True)
@@ -144,6 +145,8 @@ class XeroSettings:
     concurrent_limit: int = 5
     day_limit: int = 5000
     bulk_share: float = 0.8  # bulk work may use this share of a tenant's minute budget; real time the rest
+    # a real-time call (a worker's) waits this long at most for a slot; past it the event is delayed
+    realtime_max_wait: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -278,6 +281,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             concurrent_limit=data["XERO_CONCURRENT_LIMIT"],
             day_limit=data["XERO_DAY_LIMIT"],
             bulk_share=data["XERO_BULK_SHARE"],
+            realtime_max_wait=data["XERO_REALTIME_MAX_WAIT"],
         ),
         odoo=OdooSettings(
             url=(data["ODOO_URL"] or "").rstrip("/") or None,

@@ -154,8 +154,11 @@ def replay(ids, status, entity, tenant, connection_id, since, until, yes) -> Non
 
 
 def replay_entries(runtime, todo: list[tuple[int, dict]], progress: bool = False) -> tuple[int, list]:
-    """Reset each event's inbox entry, publish it again (confirmed) and mark the entry `replaying`."""
-    from bridge.broker.publisher import Outgoing
+    """Per chunk: reset each event's inbox entry and mark its mismatch entry `replaying` (committed),
+    then publish the events (confirmed). Marking first means a worker that applies an event at once
+    leaves its entry `resolved`, not overwritten by a late `replaying`; a chunk the broker does not
+    take is put back as it was and reported as refused."""
+    from bridge.broker.publisher import Outgoing, PublishError
 
     refused: list[tuple[int, str]] = []
     replayed = 0
@@ -173,11 +176,17 @@ def replay_entries(runtime, todo: list[tuple[int, dict]], progress: bool = False
             with runtime.db.session() as session:
                 for _, event in ready:
                     inbox.reset(session, event.dedupe_key)
-            runtime.publisher.publish([Outgoing.of(e) for _, e in ready])
-            with runtime.db.session() as session:
-                for mismatch_id, _ in ready:
-                    mismatches.set_status(session, mismatch_id, "replaying")
-            replayed += len(ready)
+                previous = mismatches.mark_replaying(session, [mismatch_id for mismatch_id, _ in ready])
+            try:
+                runtime.publisher.publish([Outgoing.of(e) for _, e in ready])
+            except PublishError as exc:
+                with runtime.db.session() as session:
+                    mismatches.put_back(session, previous)
+                refused.extend(
+                    (mismatch_id, f"the broker did not take it: {exc}") for mismatch_id, _ in ready
+                )
+            else:
+                replayed += len(ready)
             bar.update(len(chunk))
     return replayed, refused
 

@@ -1,5 +1,9 @@
 """The consumer loop: take an event, apply it exactly once in effect, then acknowledge it.
 
+A Worker runs one consumer per work queue it is given (direction × group), each on its own broker
+connection and channel, in its own thread (`concurrency` of them per queue): a slow group (documents)
+never holds up another (partners). run() starts them and watches over them until stop().
+
 Per message:
   1. parse the envelope (malformed → mismatch log);
   2. lease the record (busy → wait a moment, without counting an attempt);
@@ -9,9 +13,14 @@ Per message:
   6. acknowledge. A crash before 6 redelivers the event; the translator's idempotence and step 3
      keep the effect single.
 Failures: transient/unknown → the retry ladder (RabbitMQ TTL queues, or the store on the embedded
-broker); permanent, or the ladder spent → the mismatch log. On RabbitMQ a message that keeps killing
-its consumer is dead-lettered by the quorum queue's delivery limit; on the embedded broker the inbox's
-attempt count does the same.
+broker); permanent, or the ladder spent → the mismatch log. A Xero tenant out of its rate budget is a
+transient failure too (the governor raises RateLimited rather than sleep in the consumer thread), so
+it never holds up another tenant's events. When the worker's own work fails — the commit of step 5,
+or the store being unreachable — the message is not acknowledged: it is logged as what it is, its
+error kept in the inbox, and it is delivered again after a pause. On RabbitMQ a message that keeps
+failing like that, or killing its consumer, is dead-lettered by the quorum queue's delivery limit; on
+the embedded broker the inbox's attempt count does the same; either way the mismatch entry names the
+last error seen.
 """
 
 from __future__ import annotations
@@ -26,10 +35,12 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 
-from kombu import Connection, Consumer, Message
+from kombu import Connection, Consumer, Message, Queue
 from marshmallow import ValidationError
+from sqlalchemy.exc import DBAPIError
 
 from bridge.broker.publisher import Outgoing
 from bridge.entities import DIRECTIONS, GROUPS
@@ -39,12 +50,80 @@ from bridge.metrics import APPLY_SECONDS, EVENTS_HANDLED
 from bridge.runtime import Runtime
 from bridge.store import bindings, deferred, inbox, leases, mismatches, parked
 from bridge.store import connections as connection_store
+from bridge.xero.governor import RateLimited
 from consumers.base import Context, Outcome
 from consumers.registry import Registry
 
 log = logging.getLogger(__name__)
 
 BUSY_DELAY = 1.0  # seconds an event waits when another worker holds its record
+UNSETTLED_PAUSE = 1.0  # seconds before a message the worker could not settle is delivered again
+
+
+def describe(exc: BaseException) -> str:
+    """An exception in one line: its type and the first line of its message (a database error's own,
+    without the SQL statement and parameters SQLAlchemy appends)."""
+    text = str(exc.orig) if isinstance(exc, DBAPIError) and exc.orig is not None else str(exc)
+    first = text.strip().splitlines()[0] if text.strip() else ""
+    return f"{type(exc).__name__}: {first}"[:500]
+
+
+class BrokerLost(Exception):
+    """Acknowledging or requeueing a message failed: the connection is gone (the message comes back)."""
+
+
+def _settle(operation: Callable[[], None]) -> None:
+    try:
+        operation()
+    except Exception as exc:  # noqa: BLE001 - whatever the transport raises
+        raise BrokerLost(describe(exc)) from exc
+
+
+class QueueConsumer:
+    """One queue, consumed on its own broker connection and channel, in one thread."""
+
+    def __init__(self, worker: Worker, queue: Queue, name: str):
+        self.worker = worker
+        self.queue = queue
+        self.name = name  # also its lease holder: two consumers never share a record's lease
+        self.consuming = False
+
+    def run(self, stopped: Callable[[], bool]) -> None:
+        """Consume until stopped(), reconnecting after broker outages."""
+        while not stopped():
+            try:
+                self._consume(stopped)
+            except Exception as exc:  # noqa: BLE001 - connection errors of any transport
+                self.consuming = False
+                if stopped():
+                    break
+                cause = exc.__cause__ if isinstance(exc, BrokerLost) and exc.__cause__ else exc
+                log.warning(
+                    "%s: broker connection lost (%s); reconnecting in 1 s", self.name, describe(cause)
+                )
+                self.worker.pause(1.0)
+        self.consuming = False
+
+    def _consume(self, stopped: Callable[[], bool]) -> None:
+        worker = self.worker
+        with Connection(worker.settings.broker_url, heartbeat=0) as connection:
+            connection.ensure_connection(max_retries=3)
+            channel = connection.channel()
+            worker.topology.declare(channel)
+            consumer = Consumer(
+                channel, queues=[self.queue], callbacks=[self._on_message], accept=["json"], no_ack=False
+            )
+            consumer.qos(prefetch_count=worker.settings.prefetch)
+            with consumer:
+                log.info("worker %s consuming %s", self.name, self.queue.name)
+                self.consuming = True
+                while not stopped():
+                    worker.recover_stranded(channel)
+                    with contextlib.suppress(TimeoutError):
+                        connection.drain_events(timeout=0.2)
+
+    def _on_message(self, body: dict, message: Message) -> None:
+        self.worker.dispatch(body, message, holder=self.name)
 
 
 class Worker:
@@ -56,7 +135,10 @@ class Worker:
         directions: tuple[str, ...] = DIRECTIONS,
         groups: tuple[str, ...] = GROUPS,
         name: str | None = None,
+        concurrency: int = 1,
     ):
+        if concurrency < 1:
+            raise ValueError("concurrency must be at least 1")
         self.runtime = runtime
         self.settings = runtime.settings
         self.db = runtime.db
@@ -64,9 +146,13 @@ class Worker:
         self.registry = registry
         self.ctx = Context(settings=self.settings, db=self.db, services=services or {})
         self.queues = self.topology.work_queues(directions, groups)
+        self.concurrency = concurrency
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.stats: dict[str, int] = {}
+        self.consumers: list[QueueConsumer] = []
+        self._stats_lock = threading.Lock()
         self._stop = threading.Event()
+        self._recovery_lock = threading.Lock()
         self._last_recovery = -1e9
         self._applied_from: dict[str, datetime] = {}  # record → start of the last completed fetch
 
@@ -75,49 +161,85 @@ class Worker:
     def stop(self) -> None:
         self._stop.set()
 
-    def run(self, until: Callable[[], bool] | None = None) -> None:
-        """Consume until stop() (or `until()` is true), reconnecting after broker outages."""
-        while not self._stop.is_set() and not (until and until()):
-            try:
-                self._consume(until)
-            except Exception as exc:  # noqa: BLE001 - connection errors of any transport
-                if self._stop.is_set():
-                    break
-                log.warning("broker connection lost (%s: %s); reconnecting in 1 s", type(exc).__name__, exc)
-                self._stop.wait(1.0)
+    def pause(self, seconds: float) -> None:
+        """Wait, unless stop() comes first."""
+        self._stop.wait(seconds)
 
-    def _consume(self, until: Callable[[], bool] | None) -> None:
-        with Connection(self.settings.broker_url, heartbeat=0) as connection:
-            connection.ensure_connection(max_retries=3)
-            channel = connection.channel()
-            self.topology.declare(channel)
-            queues = list(self.queues)
-            if self.topology.native:
-                queues.append(self.topology.dead_queue())
-            consumer = Consumer(
-                channel, queues=queues, callbacks=[self._on_message], accept=["json"], no_ack=False
-            )
-            consumer.qos(prefetch_count=self.settings.prefetch)
-            with consumer:
-                log.info("worker %s consuming %s", self.name, ", ".join(q.name for q in queues))
-                while not self._stop.is_set() and not (until and until()):
-                    self.housekeeping(channel)
-                    with contextlib.suppress(TimeoutError):
-                        connection.drain_events(timeout=0.2)
+    def ready(self) -> bool:
+        """Every consumer is subscribed to its queue."""
+        return bool(self.consumers) and all(c.consuming for c in self.consumers)
 
-    def housekeeping(self, channel) -> None:
-        """What the embedded broker cannot do itself: release delayed events, recover stranded ones."""
+    def _make_consumers(self) -> list[QueueConsumer]:
+        queues = [(q, n) for q in self.queues for n in range(self.concurrency)]
         if self.topology.native:
+            queues.append((self.topology.dead_queue(), 0))
+        prefix = self.topology.namespace + "."
+        return [
+            QueueConsumer(self, queue, f"{self.name[:80]}/{queue.name.removeprefix(prefix)}#{n}")
+            for queue, n in queues
+        ]
+
+    def run(self, until: Callable[[], bool] | None = None) -> None:
+        """Run every consumer until stop() (or `until()` is true); each finishes the event in hand.
+
+        A consumer killed by something that is not an Exception (as a crash would kill the process)
+        stops the others, and run() raises it.
+        """
+        halt = threading.Event()
+        crashed: list[BaseException] = []
+
+        def stopped() -> bool:
+            return halt.is_set() or self._stop.is_set()
+
+        def consume(consumer: QueueConsumer) -> None:
+            try:
+                consumer.run(stopped)
+            except BaseException as exc:  # noqa: BLE001 - handed to run()'s caller
+                crashed.append(exc)
+                halt.set()
+
+        self.consumers = self._make_consumers()
+        threads = [
+            threading.Thread(target=consume, args=(c,), name=c.name, daemon=True) for c in self.consumers
+        ]
+        for thread in threads:
+            thread.start()
+        try:
+            while not stopped() and not (until and until()):
+                if not self.housekeeping():
+                    halt.wait(1.0)
+                halt.wait(0.2)
+        finally:
+            halt.set()
+            for thread in threads:
+                thread.join()
+        if crashed:
+            raise crashed[0]
+
+    def housekeeping(self) -> bool:
+        """What the embedded broker cannot do itself: send delayed events back when they are due."""
+        if self.topology.native:
+            return True
+        try:
+            self.release_due()
+        except Exception as exc:  # noqa: BLE001 - the store or the broker is away: try again shortly
+            log.warning("could not release delayed events (%s); trying again", describe(exc))
+            return False
+        return True
+
+    def recover_stranded(self, channel) -> None:
+        """Embedded broker: make visible again what a killed consumer had fetched (one consumer of
+        this worker at a time does it, every few seconds)."""
+        if self.topology.native or not hasattr(channel, "recover_stale"):
             return
-        self.release_due()
-        now = time.monotonic()
-        if now - self._last_recovery > min(10.0, self.settings.lease_seconds) and hasattr(
-            channel, "recover_stale"
-        ):
+        with self._recovery_lock:
+            now = time.monotonic()
+            if now - self._last_recovery <= min(10.0, self.settings.lease_seconds):
+                return
             self._last_recovery = now
-            recovered = channel.recover_stale(older_than_seconds=self.settings.lease_seconds * 2)
-            if recovered:
-                log.warning("made %d stranded message(s) visible again", recovered)
+        recovered = channel.recover_stale(older_than_seconds=self.settings.lease_seconds * 2)
+        if recovered:
+            log.warning("made %d stranded message(s) visible again", recovered)
 
     def release_due(self) -> int:
         with self.db.session() as session:
@@ -130,14 +252,44 @@ class Worker:
 
     # -------------------------------------------------------------------------- messages
 
-    def _on_message(self, body: dict, message: Message) -> None:
-        if message.delivery_info.get("exchange") == self.topology.dead_exchange.name:
-            self.handle_dead_letter(body, message)
-        else:
-            self.handle(body, message)
+    def dispatch(self, body: dict, message: Message, holder: str | None = None) -> None:
+        """Handle one message. Whatever fails in the worker's own work (the store, a bug) leaves it
+        unsettled for another delivery, named as what it is; only a lost broker connection escapes."""
+        try:
+            if message.delivery_info.get("exchange") == self.topology.dead_exchange.name:
+                self.handle_dead_letter(body, message)
+            else:
+                self.handle(body, message, holder)
+        except BrokerLost:
+            raise
+        except Exception as exc:  # noqa: BLE001 - named, kept and retried below
+            key = body.get("dedupe_key") if isinstance(body, dict) else None
+            what = (
+                f"{body.get('source')} {body.get('entity')} {body.get('resource_id')}" if key else "a message"
+            )
+            entity = str(body.get("entity") or "-") if key else "-"
+            self._unsettled(message, key, f"handling {what} failed: {describe(exc)}", exc, entity)
+
+    def _unsettled(
+        self, message: Message, key: str | None, error: str, exc: BaseException, entity: str = "-"
+    ) -> None:
+        """Leave a message for another delivery: say why, keep the error for the mismatch log should
+        the delivery limit be reached, and requeue it after a pause."""
+        log.error("%s; not acknowledged, it will be delivered again", error, exc_info=exc)
+        if key:
+            try:
+                with self.db.session() as session:
+                    inbox.note_error(session, key, error)
+            except Exception as noted:  # noqa: BLE001 - the store may be what failed
+                log.warning("could not keep that error in the inbox (%s)", describe(noted))
+        self._count("unsettled", entity)
+        self.pause(UNSETTLED_PAUSE)
+        if not message.acknowledged:
+            _settle(message.requeue)
 
     def _count(self, outcome: str, entity: str = "-") -> None:
-        self.stats[outcome] = self.stats.get(outcome, 0) + 1
+        with self._stats_lock:
+            self.stats[outcome] = self.stats.get(outcome, 0) + 1
         EVENTS_HANDLED.labels(entity, outcome).inc()
 
     def _parse(self, body: dict, message: Message) -> Event | None:
@@ -146,10 +298,11 @@ class Worker:
             return Event.from_dict(body)
         except ValidationError as exc:
             self._malformed(body, exc.normalized_messages())
-            message.ack()
+            _settle(message.ack)
             return None
 
-    def handle(self, body: dict, message: Message) -> None:
+    def handle(self, body: dict, message: Message, holder: str | None = None) -> None:
+        holder = holder or self.name
         event = self._parse(body, message)
         if event is None:
             return
@@ -157,32 +310,43 @@ class Worker:
             # Back from a broker delay step shorter than its Retry-After: wait the rest.
             wait = event.waiting()
             self._delay(event, wait, self.topology.retry_step(1, at_least=wait))
-            message.ack()
+            _settle(message.ack)
             return
         translator = self.registry.get(event.source, event.entity)
         if translator is None:
             self._to_mismatch(
                 event, "permanent", f"no translator for {event.source} {event.entity} events yet", 1
             )
-            message.ack()
+            _settle(message.ack)
             return
         blocked = self._blocked_note(event)
         if blocked:
             self._park(event, blocked)
-            message.ack()
+            _settle(message.ack)
             return
         with self.db.session() as session:
-            held = leases.acquire(session, event.record_key, self.name, self.settings.lease_seconds)
+            held = leases.acquire(session, event.record_key, holder, self.settings.lease_seconds)
         if not held:
             self._delay(event, BUSY_DELAY, step=0)
             self._count("busy", event.entity)
-            message.ack()
+            _settle(message.ack)
             return
         try:
             self._handle_leased(event, translator, message)
         finally:
+            self._release_lease(event, holder)
+
+    def _release_lease(self, event: Event, holder: str) -> None:
+        try:
             with self.db.session() as session:
-                leases.release(session, event.record_key, self.name)
+                leases.release(session, event.record_key, holder)
+        except Exception as exc:  # noqa: BLE001 - the lease expires by itself
+            log.warning(
+                "could not release the lease on %s (%s); it expires in %gs",
+                event.record_key,
+                describe(exc),
+                self.settings.lease_seconds,
+            )
 
     def _handle_leased(self, event: Event, translator, message: Message) -> None:
         with self.db.session() as session:
@@ -191,13 +355,18 @@ class Worker:
                 mismatches.resolve_applied(session, event.dedupe_key)
         if claim.duplicate:
             self._count("duplicate", event.entity)
-            message.ack()
+            _settle(message.ack)
             return
-        crashes = claim.attempts - 1 - event.attempt  # claims that never settled: the worker died
-        if not self.topology.native and crashes >= self.settings.delivery_limit:
-            note = f"delivered {claim.attempts} times without being settled; the worker kept dying on it"
+        unsettled = claim.attempts - 1 - event.attempt  # claims that never settled: failed or died
+        if not self.topology.native and unsettled >= self.settings.delivery_limit:
+            why = (
+                f"the last try failed: {claim.last_error}"
+                if claim.last_error
+                else "the worker kept dying on it"
+            )
+            note = f"delivered {claim.attempts} times without being settled; {why}"
             self._to_mismatch(event, "dead_letter", note, claim.attempts)
-            message.ack()
+            _settle(message.ack)
             return
         if self._covered(event):
             # A fetch of this record began after this notification arrived: its effect is applied.
@@ -205,7 +374,7 @@ class Worker:
                 inbox.mark(session, event.dedupe_key, "done")
                 mismatches.resolve_applied(session, event.dedupe_key)
             self._count("coalesced", event.entity)
-            message.ack()
+            _settle(message.ack)
             return
         started = time.perf_counter()
         fetch_started = now()
@@ -213,15 +382,23 @@ class Worker:
             outcome = translator.apply(event, self.ctx)
         except Exception as exc:  # noqa: BLE001 - every failure is classified below
             self._failed(event, classify(exc), claim.attempts, translator)
-            message.ack()
+            _settle(message.ack)
             return
         finally:
             APPLY_SECONDS.labels(event.entity).observe(time.perf_counter() - started)
-        self._commit(event, outcome)
+        try:
+            self._commit(event, outcome)
+        except Exception as exc:  # noqa: BLE001 - the effect is applied; only our record of it failed
+            error = (
+                f"commit failed after {event.source} {event.entity} {event.resource_id} was applied: "
+                f"{describe(exc)}"
+            )
+            self._unsettled(message, event.dedupe_key, error, exc, event.entity)  # translators are idempotent
+            return
         if event.source == "xero":
             self._applied_from[event.record_key] = fetch_started
         self._count(outcome.action, event.entity)
-        message.ack()
+        _settle(message.ack)
 
     def _covered(self, event: Event) -> bool:
         """Coalescing: an event is covered when this worker completed an apply of the same record whose
@@ -249,6 +426,7 @@ class Worker:
                     content_hash=b.content_hash,
                     xero_version=b.xero_version,
                     odoo_version=b.odoo_version,
+                    snapshot=b.snapshot,
                 )
             inbox.mark(session, event.dedupe_key, "done")
             mismatches.resolve_applied(session, event.dedupe_key)
@@ -277,6 +455,20 @@ class Worker:
             self._to_mismatch(
                 event, "permanent", error.note, attempts, error.details, translator.record_name(event)
             )
+            return
+        if isinstance(error, RateLimited):
+            # Not a failed try: the tenant's Xero budget is spent for now. The event waits its turn
+            # without using up the retry ladder (a backlog must not end in the mismatch log).
+            wait = max(error.retry_after or 1.0, 0.1)
+            with self.db.session() as session:
+                inbox.reset(session, event.dedupe_key)
+                inbox.mark(session, event.dedupe_key, "retrying")
+            self._delay(
+                replace(event, not_before=now() + timedelta(seconds=wait)),
+                wait,
+                self.topology.retry_step(1, at_least=wait),
+            )
+            self._count("rate_limited", event.entity)
             return
         step = self.topology.retry_step(event.attempt + 1, at_least=error.retry_after or 0.0)
         if step is None:
@@ -357,21 +549,27 @@ class Worker:
         self._count("malformed")
 
     def handle_dead_letter(self, body: dict, message: Message) -> None:
-        """A message the broker gave up on (delivery limit): it kept killing or stalling its consumer."""
-        deaths = (message.headers or {}).get("x-death") or [{}]
-        count = (message.headers or {}).get("x-delivery-count") or deaths[0].get("count")
-        note = (
-            f"dead-lettered by the broker after {count or 'too many'} deliveries "
-            f"(delivery limit {self.settings.delivery_limit}): the worker crashed or stalled while applying it"
-        )
+        """A message the broker gave up on (delivery limit): it kept failing, killing or stalling its
+        consumer. The note names the last error the worker kept for it, if it saw one."""
         event = self._parse(body, message)
         if event is None:
             return
         with self.db.session() as session:
             done = inbox.is_done(session, event.dedupe_key)
+            attempts, last_error = inbox.history(session, event.dedupe_key)
+        # x-death's count is how often it was dead-lettered, not delivered: the inbox counted deliveries.
+        count = (message.headers or {}).get("x-delivery-count") or attempts
+        if last_error:
+            why = f"the last try failed: {last_error}"
+        else:
+            why = "the worker crashed or stalled while applying it"
+        note = (
+            f"dead-lettered by the broker after {count or 'too many'} deliveries "
+            f"(delivery limit {self.settings.delivery_limit}): {why}"
+        )
         if not done:
             self._to_mismatch(event, "dead_letter", note, int(count or 0))
-        message.ack()
+        _settle(message.ack)
 
 
-__all__ = ["Worker"]
+__all__ = ["QueueConsumer", "Worker"]

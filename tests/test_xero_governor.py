@@ -33,9 +33,10 @@ def governor(database_url):
 
 def test_no_more_than_the_minute_limit_in_any_sliding_minute(governor):
     clock = governor.clock
+    patient = RateGovernor(governor.db, governor.settings, clock, clock.sleep, realtime_max_wait=120)
     started = clock()
     for _ in range(25):
-        governor.release(governor.acquire("t1"), 200, {})
+        patient.release(patient.acquire("t1"), 200, {})
     # 25 calls at 10 a minute: the 21st cannot start before two full minutes have passed
     assert clock() - started >= 120
 
@@ -74,9 +75,37 @@ def test_a_429_blocks_the_tenant_for_its_retry_after(governor):
     permit = governor.acquire("t1")
     governor.release(permit, 429, {"Retry-After": "30", "X-Rate-Limit-Problem": "minute"})
     before = governor.clock()
-    governor.acquire("t1")
+    governor.acquire("t1", BULK)
     assert governor.clock() - before >= 30
     assert governor.state("t1")["last_problem"] == "minute"
+
+
+def test_a_real_time_call_that_would_wait_long_is_refused_at_once_with_the_wait(governor):
+    for _ in range(10):
+        governor.release(governor.acquire("t1"), 200, {})
+    governor.clock.now += 20  # the minute's first call frees its slot in 40 s
+    before = governor.clock()
+    with pytest.raises(RateLimited) as raised:
+        governor.acquire("t1", REALTIME)
+    assert governor.clock() == before  # it did not sleep: the worker delays the event instead
+    assert raised.value.retry_after == pytest.approx(40, abs=0.1)
+
+
+def test_a_real_time_call_waits_for_a_slot_that_frees_within_its_bound(governor):
+    for _ in range(10):
+        governor.release(governor.acquire("t1"), 200, {})
+    governor.clock.now += 59.5  # the minute's first call frees its slot in half a second
+    before = governor.clock()
+    assert governor.acquire("t1", REALTIME)
+    assert 0.4 <= governor.clock() - before <= governor.settings.realtime_max_wait
+
+
+def test_bulk_work_keeps_waiting_for_its_slot(governor):
+    for _ in range(10):
+        governor.release(governor.acquire("t1"), 200, {})
+    before = governor.clock()
+    governor.acquire("t1", BULK)
+    assert governor.clock() - before >= 59
 
 
 def test_the_daily_limit_parks_the_tenant_until_xeros_reset(governor):

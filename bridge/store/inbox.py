@@ -15,6 +15,7 @@ from bridge.store.upsert import insert_for
 class Claim:
     duplicate: bool
     attempts: int
+    last_error: str | None = None  # what an earlier attempt that was not settled failed on
 
 
 def claim(session: Session, dedupe_key: str, event_id: str) -> Claim:
@@ -40,12 +41,29 @@ def claim(session: Session, dedupe_key: str, event_id: str) -> Claim:
         return Claim(duplicate=True, attempts=entry.attempts)
     entry.attempts += 1
     entry.status = "processing"
-    return Claim(duplicate=False, attempts=entry.attempts)
+    return Claim(duplicate=False, attempts=entry.attempts, last_error=entry.last_error)
 
 
 def is_done(session: Session, dedupe_key: str) -> bool:
     status = session.execute(select(InboxEntry.status).where(InboxEntry.dedupe_key == dedupe_key)).scalar()
     return status == "done"
+
+
+def history(session: Session, dedupe_key: str) -> tuple[int, str | None]:
+    """How many attempts an event has had, and what the last one that was not settled failed on."""
+    row = session.execute(
+        select(InboxEntry.attempts, InboxEntry.last_error).where(InboxEntry.dedupe_key == dedupe_key)
+    ).first()
+    return (row.attempts, row.last_error) if row else (0, None)
+
+
+def note_error(session: Session, dedupe_key: str, error: str) -> None:
+    """Keep what an attempt that could not be settled failed on, for the mismatch log's note."""
+    session.execute(
+        update(InboxEntry)
+        .where(InboxEntry.dedupe_key == dedupe_key)
+        .values(last_error=error[:2000], updated_at=utcnow())
+    )
 
 
 def mark(session: Session, dedupe_key: str, status: str) -> None:
@@ -61,5 +79,5 @@ def reset(session: Session, dedupe_key: str) -> None:
     session.execute(
         update(InboxEntry)
         .where(InboxEntry.dedupe_key == dedupe_key, InboxEntry.status != "done")
-        .values(attempts=0, status="failed", updated_at=utcnow())
+        .values(attempts=0, status="failed", last_error=None, updated_at=utcnow())
     )

@@ -103,6 +103,29 @@ def set_status(session: Session, mismatch_id: int, status: str, note: str | None
     session.execute(update(Mismatch).where(Mismatch.id == mismatch_id).values(**values))
 
 
+def mark_replaying(session: Session, mismatch_ids: list[int]) -> dict[int, str]:
+    """Mark entries `replaying`; returns each one's status before, for put_back()."""
+    if not mismatch_ids:
+        return {}
+    rows = session.execute(
+        select(Mismatch.id, Mismatch.status).where(Mismatch.id.in_(mismatch_ids)).with_for_update()
+    ).all()
+    session.execute(
+        update(Mismatch).where(Mismatch.id.in_(mismatch_ids)).values(status="replaying", updated_at=utcnow())
+    )
+    return {row.id: row.status for row in rows}
+
+
+def put_back(session: Session, previous: dict[int, str]) -> None:
+    """Undo mark_replaying() for entries still `replaying` (a replay that was never sent)."""
+    for mismatch_id, status in previous.items():
+        session.execute(
+            update(Mismatch)
+            .where(Mismatch.id == mismatch_id, Mismatch.status == "replaying")
+            .values(status=status, updated_at=utcnow())
+        )
+
+
 def resolve_applied(session: Session, dedupe_key: str) -> None:
     """An event that failed before has now been applied: its entry is resolved."""
     session.execute(

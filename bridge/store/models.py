@@ -85,6 +85,9 @@ class Binding(Base):
     content_hash: Mapped[str | None] = mapped_column(String(64))
     xero_version: Mapped[str | None] = mapped_column(String(64))
     odoo_version: Mapped[str | None] = mapped_column(String(64))
+    # Each side's canonical state at the last sync ({"xero": {...}, "odoo": {...}}): what tells a value
+    # the source cleared since then from one it merely lacks (consumers/framework/canonical.py).
+    snapshot: Mapped[dict | None] = mapped_column(JSON)
     synced_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
@@ -96,6 +99,9 @@ class InboxEntry(Base):
     event_id: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16), default="processing")  # processing | done | failed
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # What went wrong on the last attempt that was not settled (e.g. its commit failed), so the
+    # mismatch log can name it when the delivery limit dead-letters the event.
+    last_error: Mapped[str | None] = mapped_column(Text)
     first_seen: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

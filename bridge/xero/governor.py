@@ -10,6 +10,11 @@ windows are fixed but start at a different time for every tenant, so the governo
 minute (never more than 60 calls in any 60 s), which fits inside whatever window Xero uses. It honours
 Retry-After, keeps the day's budget from X-DayLimit-Remaining, and lets bulk work use only a share
 of the minute and one slot less than real time, so real-time events always find room.
+
+Real-time calls (a worker applying an event) wait for a slot at most `realtime_max_wait`
+(XERO_REALTIME_MAX_WAIT, 1 s): a longer wait raises RateLimited with the wait as its retry_after, and
+the worker sends the event round the retry ladder instead of sleeping in its consumer thread, where
+it would hold up every other tenant's events behind it. Bulk work (its own process) keeps waiting.
 """
 
 from __future__ import annotations
@@ -33,7 +38,8 @@ SLOT_TIMEOUT = 120.0  # a call still "in flight" after this was made by a proces
 
 
 class RateLimited(TransientError):
-    """The tenant cannot be called for a while (Retry-After, or its daily budget is spent)."""
+    """The tenant cannot be called for a while (Retry-After, its daily budget is spent, or — for
+    real-time work — no slot frees within realtime_max_wait); retry_after says how long."""
 
 
 @dataclass(frozen=True)
@@ -50,12 +56,16 @@ class RateGovernor:
         clock: Callable[[], float] = time.time,
         sleep: Callable[[float], None] = time.sleep,
         max_wait: float = 120.0,
+        realtime_max_wait: float | None = None,
     ):
         self.db = db
         self.settings = settings
         self.clock = clock
         self.sleep = sleep
         self.max_wait = max_wait
+        self.realtime_max_wait = (
+            settings.realtime_max_wait if realtime_max_wait is None else realtime_max_wait
+        )
 
     def _limits(self, priority: str) -> tuple[int, int]:
         minute, concurrent = self.settings.minute_limit, self.settings.concurrent_limit
@@ -64,15 +74,17 @@ class RateGovernor:
         return minute, concurrent
 
     def acquire(self, tenant_id: str, priority: str = REALTIME) -> Permit:
-        """Wait until a call to the tenant is allowed and record it; raise RateLimited past max_wait."""
+        """Wait until a call to the tenant is allowed and record it; raise RateLimited instead when that
+        would take longer than the priority's bound (real time: realtime_max_wait; bulk: max_wait)."""
+        bound = min(self.max_wait, self.realtime_max_wait) if priority == REALTIME else self.max_wait
         waited = 0.0
         while True:
             permit, wait = self._try(tenant_id, priority)
             if permit is not None:
                 return permit
-            if waited + wait > self.max_wait:
+            if waited + wait > bound:
                 raise RateLimited(
-                    f"Xero tenant {tenant_id} is rate limited for {wait:.0f}s", retry_after=wait
+                    f"Xero tenant {tenant_id} is rate limited for another {wait:.1f}s", retry_after=wait
                 )
             step = min(wait, 1.0)
             self.sleep(step)
