@@ -5,12 +5,16 @@ web app and the worker together); the sandboxes stay separate stand-ins reached 
 
 from __future__ import annotations
 
+import functools
+import inspect
 import logging
+import os
 import secrets
 import tempfile
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import requests
 
@@ -18,6 +22,32 @@ from bridge.config import Settings, load_settings
 from bridge.runtime import Runtime
 
 log = logging.getLogger(__name__)
+
+REPO = Path(__file__).resolve().parents[1]
+# Odoo 17/18 post their webhook synchronously inside the user's transaction and commit afterwards
+# (odoo-facts §2.1: "the POST is made synchronously during the ORM operation, before commit"; a
+# receiver reading back at once saw no record after a create and the old value after a write). The
+# rest of the request still runs after the POST returns (other records' webhooks, each up to the 1 s
+# timeout, other automations, the commit itself), so the sandbox keeps the transaction open this long
+# after it posted. 16 posts nothing and 19 posts after the commit (PR216018).
+ODOO_PRECOMMIT_WINDOW = {17: 0.3, 18: 0.3}
+
+
+def default_xero_spec_dir() -> Path | None:
+    """Xero's OpenAPI folder: XERO_OPENAPI_DIR, else ../shared/xero/openapi beside this repository (as
+    CI has it); None when neither holds xero_accounting.yaml (the Xero sandbox then cannot validate)."""
+    named = os.environ.get("XERO_OPENAPI_DIR")
+    folder = Path(named) if named else REPO.parent / "shared" / "xero" / "openapi"
+    return folder if (folder / "xero_accounting.yaml").is_file() else None
+
+
+def _describe(condition: Callable) -> str:
+    """The awaited condition as written (a lambda's source line), for a timeout's message."""
+    try:
+        source = " ".join(line.strip() for line in inspect.getsource(condition).splitlines())
+    except (OSError, TypeError):
+        source = getattr(condition, "__qualname__", repr(condition))
+    return source if len(source) <= 300 else source[:297] + "..."
 
 
 class World:
@@ -33,8 +63,15 @@ class World:
         extra_env: dict | None = None,
         workers: int = 1,
         time_scale: float = 1.0,
+        odoo_hold_commit: float | None = None,
+        xero_spec_dir: str | os.PathLike[str] | None = None,
     ):
-        """time_scale > 1 runs Xero's clock (limits, token lifetimes) that much faster, for benches."""
+        """time_scale > 1 runs Xero's clock (limits, token lifetimes) that much faster, for benches.
+
+        odoo_hold_commit: seconds Odoo keeps a transaction open after posting its webhook (default:
+        ODOO_PRECOMMIT_WINDOW for the version; 0 turns the window off). xero_spec_dir: Xero's OpenAPI
+        folder, which the Xero sandbox validates every request, response and webhook against (default:
+        default_xero_spec_dir()); without one validation is off and `xero.validation_note` says so."""
         self.home = home or tempfile.mkdtemp(prefix="bridge-world-")
         self.odoo_version = odoo_version
         self.broker_url = broker_url
@@ -43,6 +80,10 @@ class World:
         self.extra_env = extra_env or {}
         self.worker_count = workers
         self.time_scale = time_scale
+        self.odoo_hold_commit = (
+            ODOO_PRECOMMIT_WINDOW.get(odoo_version, 0.0) if odoo_hold_commit is None else odoo_hold_commit
+        )
+        self.xero_spec_dir = xero_spec_dir if xero_spec_dir is not None else default_xero_spec_dir()
         self.clock = None
         self.sleep = None
         self.xero = None
@@ -50,6 +91,7 @@ class World:
         self.runtime: Runtime | None = None
         self.settings: Settings | None = None
         self.workers: list = []
+        self._worker_threads: dict[int, threading.Thread] = {}
         self._threads: list[threading.Thread] = []
         self._server = None
         self.url = ""
@@ -71,9 +113,14 @@ class World:
             self.clock = ShiftedClock(scale=self.time_scale)
             self.sleep = lambda seconds: time.sleep(seconds / self.time_scale)
         sandbox_clock = {"clock": self.clock} if self.clock else {}
-        self.xero = XeroSandbox(auto_approve=True, webhook_retry_delays=(0.5, 1, 2, 5), **sandbox_clock)
+        self.xero = XeroSandbox(
+            auto_approve=True,
+            webhook_retry_delays=(0.5, 1, 2, 5),
+            spec_dir=self.xero_spec_dir,
+            **sandbox_clock,
+        )
         self.xero.start()
-        self.odoo = OdooSandbox(version=self.odoo_version)
+        self.odoo = OdooSandbox(version=self.odoo_version, hold_commit_after_webhook=self.odoo_hold_commit)
         self.odoo.start()
         # The web app must exist before Xero's intent-to-receive check, so bind its port first.
         token = secrets.token_urlsafe(24)
@@ -116,10 +163,11 @@ class World:
             self.start_worker()
         return self
 
-    def _spawn(self, target: Callable, name: str) -> None:
+    def _spawn(self, target: Callable, name: str) -> threading.Thread:
         thread = threading.Thread(target=target, name=name, daemon=True)
         thread.start()
         self._threads.append(thread)
+        return thread
 
     def _connect_xero(self) -> None:
         """The real consent flow: the bridge's consent URL, the sandbox approves, the bridge's callback."""
@@ -158,16 +206,26 @@ class World:
     def start_worker(self):
         from bridge.services import build_services
         from consumers.registry import default_registry
-        from consumers.worker import Worker
 
-        worker = Worker(
+        worker = _counting_worker()(
             self.runtime,
             default_registry(),
             services=build_services(self.settings, self.runtime.db, clock=self.clock, sleep=self.sleep),
         )
         self.workers.append(worker)
-        self._spawn(worker.run, f"worker-{len(self.workers)}")
+        self._worker_threads[id(worker)] = self._spawn(worker.run, f"worker-{len(self.workers)}")
         return worker
+
+    def stop_workers(self) -> None:
+        """Stop every worker and wait until each has left its loop (what it holds goes back to the queue)."""
+        for worker in self.workers:
+            worker.stop()
+        for worker in self.workers:
+            thread = self._worker_threads.get(id(worker))
+            if thread is not None:
+                thread.join(10)
+                if thread.is_alive():
+                    raise AssertionError(f"{thread.name} did not stop within 10 s")
 
     # ------------------------------------------------------------------------------ acting as users
 
@@ -193,14 +251,82 @@ class World:
                 total[key] = total.get(key, 0) + value
         return total
 
-    def wait(self, condition: Callable[[], object], timeout: float = 20.0, interval: float = 0.05):
+    def wait(
+        self,
+        condition: Callable[[], object],
+        timeout: float = 20.0,
+        interval: float = 0.05,
+        message: str | None = None,
+    ):
+        """The condition's first truthy value; AssertionError naming what was awaited after `timeout`."""
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        while True:
             value = condition()
             if value:
                 return value
+            if time.monotonic() >= deadline:
+                break
             time.sleep(interval)
-        return None
+        raise AssertionError(
+            f"waited {timeout:g} s for: {message or _describe(condition)}; last value {value!r}; "
+            f"worker outcomes so far {self.stats()}"
+        )
+
+    def busy(self) -> list[str]:
+        """What the bridge still has to do, in words; empty when it is idle for now: Xero has no
+        webhook to deliver (held ones of a disabled subscription do not count), no event waits on the
+        broker or for a retry, and no worker is handling one."""
+        with self.runtime.broker_connection() as connection:
+            channel = connection.channel()
+            self.runtime.topology.declare(channel)
+            return self._busy(channel)
+
+    def _busy(self, channel) -> list[str]:
+        doing = []
+        for subscription in list(self.xero.webhooks.subscriptions.values()):
+            if subscription.status in ("OK", "RETRY") and (subscription.pending or subscription.outstanding):
+                doing.append(f"Xero has webhooks to deliver to {subscription.url}")
+        handling = sum(getattr(worker, "in_flight", 0) for worker in self.workers)
+        if handling:
+            doing.append(f"{handling} event(s) being handled")
+        for queue in [*self.runtime.topology.work_queues(), *self.runtime.topology.retry_queues()]:
+            ready = channel.queue_declare(queue.name, passive=True).message_count
+            if ready:
+                doing.append(f"{ready} event(s) in {queue.name}")
+        if not self.runtime.topology.native:
+            from bridge.store import deferred
+
+            with self.runtime.db.session() as session:
+                delayed = deferred.pending(session)
+            if delayed:
+                doing.append(f"{delayed} event(s) waiting for a retry")
+        return doing
+
+    def settle(self, timeout: float = 20.0, quiet: float = 0.3) -> None:
+        """Wait until the bridge is idle: busy() empty and no worker outcome counted for `quiet`
+        seconds in a row. AssertionError saying what is still going on after `timeout`. Anything
+        queued needs a running worker to settle."""
+        deadline = time.monotonic() + timeout
+        calm_since, stats = None, None
+        with self.runtime.broker_connection() as connection:
+            channel = connection.channel()
+            self.runtime.topology.declare(channel)
+            while True:
+                doing, now_stats, now = self._busy(channel), self.stats(), time.monotonic()
+                if doing or now_stats != stats:
+                    calm_since = None
+                elif calm_since is None:
+                    calm_since = now
+                elif now - calm_since >= quiet:
+                    return
+                stats = now_stats
+                if now >= deadline:
+                    raise AssertionError(
+                        f"the bridge did not settle within {timeout:g} s: "
+                        f"{'; '.join(doing) or 'its workers were still counting outcomes'}; "
+                        f"worker outcomes {now_stats}"
+                    )
+                time.sleep(0.05)
 
     # ------------------------------------------------------------------------------ stop
 
@@ -223,3 +349,28 @@ class World:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+@functools.cache
+def _counting_worker():
+    """The worker class, counting the events it is handling (for World.busy)."""
+    from consumers.worker import Worker
+
+    class CountingWorker(Worker):
+        in_flight = 0
+
+        def handle(self, body, message, holder=None) -> None:
+            self.in_flight += 1
+            try:
+                super().handle(body, message, holder)
+            finally:
+                self.in_flight -= 1
+
+        def handle_dead_letter(self, body, message) -> None:
+            self.in_flight += 1
+            try:
+                super().handle_dead_letter(body, message)
+            finally:
+                self.in_flight -= 1
+
+    return CountingWorker

@@ -2,6 +2,13 @@
 
 When a service is down the tests that need it skip with the command that starts it, unless
 BRIDGE_REQUIRE_SERVICES=1 (as .ci/run sets): then they fail.
+
+Every Xero sandbox a test starts validates against Xero's OpenAPI files, and a test whose sandbox saw
+a request, response or webhook that breaks them fails (xero_sandboxes_keep_to_the_spec).
+
+`pytest --noop-translators` proves tests can fail: the shipped translators then do nothing and
+report "skipped", and the bulk engine's export only plans (writes nothing). A test of syncing that
+still passes cannot fail.
 """
 
 from __future__ import annotations
@@ -25,6 +32,82 @@ POSTGRES_ADMIN_URL = os.environ.get(
 )
 REQUIRE_SERVICES = os.environ.get("BRIDGE_REQUIRE_SERVICES") == "1"
 REPO = Path(__file__).resolve().parent.parent
+
+
+def pytest_addoption(parser) -> None:
+    parser.addoption(
+        "--noop-translators",
+        action="store_true",
+        default=False,
+        help="translators do nothing (outcome 'skipped') and bulk exports write nothing: "
+        "every test that still passes cannot fail",
+    )
+
+
+@pytest.fixture(autouse=True)
+def noop_translators(request, monkeypatch) -> None:
+    """With --noop-translators: every shipped translator's apply does nothing and says "skipped"; the
+    bulk engine's export (which writes Xero in batches, not through a translator) only plans, as its
+    dry run does; its import goes through the importer translator, so it writes nothing either."""
+    if not request.config.getoption("--noop-translators"):
+        return
+    from consumers.base import Outcome, Translator
+    from consumers.contacts.bulk import ContactBulk
+    from consumers.registry import default_registry
+
+    default_registry()  # imports every shipped translator
+
+    def subclasses(cls: type) -> list[type]:
+        return [c for sub in cls.__subclasses__() for c in (sub, *subclasses(sub))]
+
+    def apply(self, event, ctx, **_) -> Outcome:
+        return Outcome("skipped", note="--noop-translators")
+
+    for cls in subclasses(Translator):
+        if cls.__module__.startswith("consumers.") and "apply" in vars(cls):
+            monkeypatch.setattr(cls, "apply", apply)
+    export = ContactBulk.export
+    monkeypatch.setattr(
+        ContactBulk,
+        "export",
+        lambda self, since=None, dry_run=False, restart=False: export(self, since, True, restart),
+    )
+
+
+@pytest.fixture(autouse=True)
+def xero_sandboxes_keep_to_the_spec(request, monkeypatch):
+    """Every Xero sandbox started in a test validates against Xero's OpenAPI files (XERO_OPENAPI_DIR,
+    else ../shared/xero/openapi); without them the test skips (fails with BRIDGE_REQUIRE_SHARED=1).
+    After the test, any spec violation a sandbox recorded fails it. tests/sandbox_xero has its own
+    check (some of its tests run the sandbox without a spec on purpose)."""
+    if "sandbox_xero" in request.node.path.parts:
+        yield
+        return
+    from bridge.cli_world import default_xero_spec_dir
+    from sandboxes.xero import XeroSandbox
+    from tests.support.xero import without_spec
+
+    found = default_xero_spec_dir()
+    if found is not None and not os.environ.get("XERO_OPENAPI_DIR"):
+        monkeypatch.setenv("XERO_OPENAPI_DIR", str(found))  # for sandboxes built without spec_dir
+    started: list[XeroSandbox] = []
+    start = XeroSandbox.start
+
+    def validating_start(sandbox: XeroSandbox, *args, **kwargs):
+        if sandbox.validator is None:
+            without_spec(f"the Xero sandbox would run unchecked: {sandbox.validation_note}")
+        started.append(sandbox)
+        return start(sandbox, *args, **kwargs)
+
+    monkeypatch.setattr(XeroSandbox, "start", validating_start)
+    yield
+    violations = [v for sandbox in started for v in sandbox.spec_violations]
+    if violations:
+        pytest.fail(
+            f"the Xero sandbox saw {len(violations)} violation(s) of Xero's OpenAPI files:\n"
+            + "\n".join(f"  {v[:500]}" for v in violations[:20]),
+            pytrace=False,
+        )
 
 
 def _reachable(port: int) -> bool:

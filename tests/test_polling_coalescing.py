@@ -13,9 +13,7 @@ def test_a_burst_of_xero_webhooks_for_one_contact_costs_one_write(world):  # noq
     created = create_in_xero(world, {"Name": "Busy Contact Ltd"})
     assert world.wait(lambda: odoo_partners(world, "Busy Contact Ltd"))
     world.xero.wait_for_webhooks()
-    for worker in world.workers:  # the burst queues up while no worker is looking
-        worker.stop()
-    world.wait(lambda: False, timeout=0.5)
+    world.stop_workers()  # the burst queues up while no worker is looking
     contact_id = created["ContactID"]
     for n in range(10):
         element = {
@@ -29,6 +27,6 @@ def test_a_burst_of_xero_webhooks_for_one_contact_costs_one_write(world):  # noq
     worker = world.start_worker()
 
     assert world.wait(lambda: sum(worker.stats.values()) >= 10, timeout=30), worker.stats
-    world.wait(lambda: False, timeout=0.5)
+    world.settle()
     assert odoo_partners(world, "Busy Contact Ltd")[0]["phone"] == "555 0109"
     assert worker.stats == {"updated": 1, "coalesced": 9}, worker.stats  # one fetch, one write to Odoo

@@ -66,6 +66,8 @@ def run(changes: int, time_scale: float, echo=print) -> dict:
     from bridge.cli_world import World
 
     world = World(time_scale=time_scale, port=0).start()
+    if world.xero.validator is None:
+        echo(f"Xero sandbox: {world.xero.validation_note}")
     org = world.xero.org()
     odoo = world.odoo.env("admin")
 
@@ -147,6 +149,9 @@ def run(changes: int, time_scale: float, echo=print) -> dict:
             time.sleep(0.05)
         lost = len(watcher.pending)
         echo(f"worker outcomes: {world.stats()}")
+        violations = list(world.xero.spec_violations)
+        for violation in violations[:10]:
+            echo(f"Xero OpenAPI violation: {violation}")
     finally:
         watcher.stop.set()
         world.stop()
@@ -157,6 +162,7 @@ def run(changes: int, time_scale: float, echo=print) -> dict:
         figures[f"{direction}_p50_ms"] = round(statistics.median(values), 1) if values else None
         figures[f"{direction}_p99_ms"] = round(_percentile(values, 0.99), 1) if values else None
     figures.update(
-        {"not_visible_after_60s": lost, "scaled_clock": time_scale != 1.0, "time_scale": time_scale}
-    )
+        {"not_visible_after_60s": lost, "scaled_clock": time_scale != 1.0, "time_scale": time_scale,
+         "xero_spec_violations": len(violations) if world.xero.validator is not None else None}
+    )  # fmt: skip
     return figures

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import queue
 import resource
 import subprocess
 import sys
@@ -24,22 +25,24 @@ CEILING_PER_MINUTE = 60 * 50
 
 
 def _serve_sandboxes(scale: float, ready, stop) -> None:
-    """Child process: both sandboxes, until told to stop."""
+    """Child process: both sandboxes, until told to stop; then the Xero sandbox's spec violations."""
     import logging
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    from bridge.cli_world import default_xero_spec_dir
     from sandboxes.odoo import OdooSandbox
     from sandboxes.xero import XeroSandbox
     from sandboxes.xero.clock import ShiftedClock
 
     clock = ShiftedClock(scale=scale)
-    xero = XeroSandbox(auto_approve=True, clock=clock)
+    xero = XeroSandbox(auto_approve=True, clock=clock, spec_dir=default_xero_spec_dir())
     xero.start()
     odoo = OdooSandbox(version=17)
     odoo.start()
     ready.put(
         {
             "origin": clock._origin,
+            "xero_validation_off": xero.validation_note if xero.validator is None else None,
             "xero": xero.describe() | {"url": xero.url},
             "odoo": {
                 "url": odoo.url,
@@ -55,6 +58,7 @@ def _serve_sandboxes(scale: float, ready, stop) -> None:
     stop.wait()
     xero.stop()
     odoo.stop()
+    ready.put(list(xero.spec_violations))
 
 
 def export_once(records: int, scale: float) -> dict:
@@ -76,7 +80,7 @@ def export_once(records: int, scale: float) -> dict:
         from bridge.store import Database, connections
         from bridge.xero.oauth import XeroConnector
         from consumers.base import Context
-        from consumers.bulk import ContactBulkSync
+        from consumers.contacts.bulk import ContactBulk
 
         home = tempfile.mkdtemp(prefix="bridge-bench-sync-")
         xero, odoo = info["xero"], info["odoo"]
@@ -129,15 +133,19 @@ def export_once(records: int, scale: float) -> dict:
         for start in range(0, records, 1000):
             rows = [{"name": f"Bench Partner {i:06d}", "email": f"p{i}@bench.test", "is_company": True}
                     for i in range(start, min(records, start + 1000))]  # fmt: skip
-            admin.create("res.partner", rows)
-        engine = ContactBulkSync(Context(settings, db, services), "bench")
-        forecast = engine.forecast_export()
+            admin.create(
+                "res.partner",
+                rows,
+                xmlids=[f"bench_partner_{i:06d}" for i in range(start, start + len(rows))],
+            )
+        engine = ContactBulk(Context(settings, db, services), "bench")
+        forecast = engine.forecast("export")
         started_xero, started_real = clock(), time.monotonic()
         report = engine.export()
         xero_minutes = (clock() - started_xero) / 60
         exported = report.created + report.updated
         rate = exported / xero_minutes if xero_minutes else 0.0
-        return {
+        figures = {
             "records": exported,
             "forecast_records": forecast.records,
             "refused": report.refused,
@@ -150,7 +158,14 @@ def export_once(records: int, scale: float) -> dict:
         }
     finally:
         stop.set()
+        try:
+            violations = ready.get(timeout=30)
+        except queue.Empty:
+            violations = None
         server.join(30)
+    figures["xero_validation_off"] = info["xero_validation_off"]
+    figures["xero_spec_violations"] = violations
+    return figures
 
 
 def run(records: int, scale: float, compare_with: int, echo=print) -> dict:
@@ -173,6 +188,10 @@ def run(records: int, scale: float, compare_with: int, echo=print) -> dict:
             f"{r['real_seconds']} s"
         )
     main = results[records]
+    if main["xero_validation_off"]:
+        echo(f"Xero sandbox: {main['xero_validation_off']}")
+    for violation in (main["xero_spec_violations"] or [])[:10]:
+        echo(f"Xero OpenAPI violation: {violation}")
     return {
         "bench": "sync",
         "records": main["records"],
@@ -183,6 +202,10 @@ def run(records: int, scale: float, compare_with: int, echo=print) -> dict:
         "peak_rss_mb": main["peak_rss_mb"],
         f"peak_rss_mb_at_{compare_with}": results[compare_with]["peak_rss_mb"],
         "refused": main["refused"],
+        # None: not checked (validation off, or the sandbox process did not report)
+        "xero_spec_violations": None
+        if main["xero_validation_off"] or main["xero_spec_violations"] is None
+        else len(main["xero_spec_violations"]),
         "scaled_clock": scale != 1.0,
         "time_scale": scale,
     }

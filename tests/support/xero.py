@@ -1,10 +1,16 @@
-"""The bridge's Xero side wired to an in-process Xero sandbox, for tests."""
+"""The bridge's Xero side wired to an in-process Xero sandbox, for tests; and Xero's OpenAPI files,
+which every Xero sandbox a test starts validates against (tests/conftest.py sees to it)."""
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
+import pytest
+
+from bridge.cli_world import default_xero_spec_dir
 from bridge.config import Settings, load_settings
 from bridge.store import Database, connections
 from bridge.store.credentials import Vault, load_or_create_key
@@ -13,6 +19,26 @@ from bridge.xero.governor import RateGovernor
 from bridge.xero.oauth import XeroConnector
 from bridge.xero.tokens import TokenKeeper, token_record
 from sandboxes.xero import XeroSandbox
+
+REQUIRE_SHARED = os.environ.get("BRIDGE_REQUIRE_SHARED") == "1"
+
+
+def spec_dir() -> Path:
+    """Xero's OpenAPI folder (XERO_OPENAPI_DIR, else ../shared/xero/openapi beside the repository).
+    Without it the test skips with the reason, or fails when BRIDGE_REQUIRE_SHARED=1 (as CI sets)."""
+    found = default_xero_spec_dir()
+    if found is None:
+        without_spec(
+            "Xero's OpenAPI files (xero_accounting.yaml) are not in XERO_OPENAPI_DIR nor in ../shared/xero/openapi"
+        )
+    return found
+
+
+def without_spec(reason: str) -> None:
+    message = f"{reason}; tests that talk to the Xero sandbox need its OpenAPI validation"
+    if REQUIRE_SHARED:
+        pytest.fail(message + " (BRIDGE_REQUIRE_SHARED=1)")
+    pytest.skip(message)
 
 
 def xero_environ(
