@@ -48,6 +48,12 @@ class XeroContacts(Side):
     def canonical(self, client: XeroHandle, record: dict) -> Contact:
         return comparable(from_xero(record, client.lookups.country_code), client.has_mobile)
 
+    def counterpart(self, record: dict, scope: Scope) -> int | None:
+        number = str(record.get("ContactNumber") or "")
+        prefix = contact_number(scope.company_id, 0)[:-1]
+        tail = number.removeprefix(prefix)
+        return int(tail) if number.startswith(prefix) and tail.isdigit() else None
+
     def dependencies(self, record: dict, canonical: Contact) -> list[tuple[str, Any]]:
         return [
             ("contact_group", g["ContactGroupID"])

@@ -63,6 +63,20 @@ class Canonical:
         return self.hashed()
 
 
+def with_scalars_of(c: C, snapshot: dict) -> C:
+    """`c` with the plain values (texts, numbers, flags) an earlier snapshot of it held: enough to look
+    a record up by what it was, when the snapshot is not of the current state."""
+    plain = (str, int, bool, type(None))
+    values = {
+        f.name: snapshot[f.name]
+        for f in dataclasses.fields(c)
+        if f.name in snapshot
+        and isinstance(snapshot[f.name], plain)
+        and isinstance(getattr(c, f.name), plain)
+    }
+    return dataclasses.replace(c, **values)
+
+
 def merge(incoming: C, current: C, last: dict | None) -> C:
     """`incoming` (the source's state) applied onto `current` (the target's) without losing data.
 

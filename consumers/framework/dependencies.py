@@ -30,7 +30,8 @@ def ensure_dependencies(ctx: Context, event: Event, scope: Scope, refs: list[tup
     for entity, ref in dict.fromkeys(refs):
         with ctx.db.session() as session:
             find = bindings.by_xero if event.source == "xero" else bindings.by_odoo
-            if find(session, scope.connection_id, entity, ref) is not None:
+            bound = find(session, scope.connection_id, entity, ref)
+            if bound is not None and bound.xero_id is not None and bound.odoo_id is not None:
                 continue
         translator = _translator(entity, event.source)
         if translator is None:

@@ -21,7 +21,8 @@ class Scope:
     company_id: int
     entity: str
     policy: EntityPolicy
-    binding: Binding | None
+    binding: Binding | None  # the pair, when both ids are known
+    pending: dict | None = None  # a create the bridge began but never bound: the state it wrote
 
     def snapshot(self, side: str) -> dict | None:
         """The binding's snapshot of one side at the last sync (None: no binding, or none kept)."""
@@ -46,8 +47,29 @@ def scope_of(
             binding = bindings.by_xero(session, connection.id, entity, xero_id)
         if binding is None and odoo_id is not None:
             binding = bindings.by_odoo(session, connection.id, entity, odoo_id)
+        pending = None
         if binding is not None:
             session.expunge(binding)
+            if binding.xero_id is None or binding.odoo_id is None:
+                pending, binding = (binding.snapshot or {}).get("pending"), None
         return Scope(
-            connection.id, connection.xero_tenant_id, connection.odoo_company_id, entity, policy, binding
+            connection.id,
+            connection.xero_tenant_id,
+            connection.odoo_company_id,
+            entity,
+            policy,
+            binding,
+            pending,
         )
+
+
+def intend(ctx: Context, scope: Scope, source: str, source_id: object, state: dict) -> None:
+    """Before a create: note, committed, what is about to be written for this source record. A crash
+    after the other system saved it but before the binding was kept leaves this note, so the next
+    try can find the record by what it was created as — even if the source changed meanwhile."""
+    with ctx.db.session() as session:
+        bindings.bind(
+            session, scope.connection_id, scope.entity,
+            xero_id=source_id if source == "xero" else None, odoo_id=source_id if source == "odoo" else None,
+            snapshot={"pending": state},
+        )  # fmt: skip

@@ -107,6 +107,11 @@ class Side(ABC):
         """Another record whose sync carries this one's change (a contact person → its company)."""
         return None
 
+    def counterpart(self, record: dict, scope: Scope) -> Any | None:
+        """The other side's id this record names itself (a key the bridge wrote when it created the
+        record from that one, e.g. a Xero ContactNumber): the record is the bridge's own."""
+        return None
+
     def in_scope(self, client: Any, scope: Scope, record: dict) -> bool:
         """Whether this record belongs to what the connection syncs at all."""
         return True

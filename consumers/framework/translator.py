@@ -16,10 +16,10 @@ from bridge.events import Event
 from bridge.store import bindings, connections
 from bridge.xero.client import idempotency_key
 from consumers.base import BindingUpdate, Context, Outcome, Translator
-from consumers.framework.canonical import Canonical, merge
+from consumers.framework.canonical import Canonical, merge, with_scalars_of
 from consumers.framework.conflicts import log_conflict, xero_wins
 from consumers.framework.dependencies import commit_binding, ensure_dependencies
-from consumers.framework.scope import Scope, scope_of
+from consumers.framework.scope import Scope, intend, scope_of
 from consumers.framework.sides import Side
 
 # A deletion notified before its transaction commits (odoo-facts §2.1) still finds the record:
@@ -73,11 +73,26 @@ class SyncTranslator(Translator):
         target_client = tgt.client(ctx, scope)
         target_id = self._bound_id(scope, tgt.system)
         if target_id is None:
+            target_id = src.counterpart(record, scope)
+            if target_id is not None and (
+                own := self._own_create(ctx, scope, record, target_id, incoming, name)
+            ):
+                return own
+        if target_id is None:
             target_id = tgt.find(target_client, scope, incoming, source_id)
-        key = idempotency_key(src.system, src.model, source_id, event.correlation_id, event.attempt)
+        if target_id is None and scope.pending is not None:
+            # An earlier try created it and crashed before binding it: find it by what it wrote.
+            target_id = tgt.find(target_client, scope, with_scalars_of(incoming, scope.pending), source_id)
+        # One key per write: a retry of the same write reuses it (Xero answers it from its cache), a
+        # different write — the record changed meanwhile — never does (Xero refuses a reused key with
+        # another body, xero-facts §3).
+        key = idempotency_key(
+            src.system, src.model, source_id, incoming.digest()[:16], event.correlation_id, event.attempt
+        )
         if target_id is None:
             if not scope.policy.may_create():
                 return Outcome("skipped", note=f"{self.entity}: mode does not allow creates")
+            intend(ctx, scope, src.system, source_id, incoming.snapshot())
             written = tgt.create(target_client, scope, incoming, source_id, key)
             if written is None:
                 return Outcome("skipped", note=f"{src.label} {source_id} is inactive and was never synced")
@@ -189,6 +204,31 @@ class SyncTranslator(Translator):
                 snapshot={self.tgt.system: after.snapshot()},
             ),
             record_name=self.tgt.name(written),
+        )
+
+    def _own_create(
+        self, ctx: Context, scope: Scope, record: dict, target_id: Any, incoming: Canonical, name: str | None
+    ) -> Outcome | None:
+        """This record is one the bridge created from `target_id` and crashed before binding: when it
+        still holds exactly what was written, bind it and write nothing back (the other side may have
+        changed since; its own event brings that)."""
+        find = bindings.by_xero if self.tgt.system == "xero" else bindings.by_odoo
+        with ctx.db.session() as session:
+            noted = find(session, scope.connection_id, self.entity, target_id)
+            pending = (noted.snapshot or {}).get("pending") if noted is not None else None
+        if pending is None or pending != incoming.snapshot():
+            return None
+        ids = {self.src.system: self.src.record_id(record), self.tgt.system: target_id}
+        return Outcome(
+            "unchanged",
+            BindingUpdate(
+                xero_id=ids["xero"],
+                odoo_id=ids["odoo"],
+                content_hash=incoming.digest(),
+                **{f"{self.src.system}_version": self.src.version(record)},
+                snapshot={self.src.system: incoming.snapshot(), self.tgt.system: pending},
+            ),
+            record_name=name,
         )
 
     @staticmethod
