@@ -83,7 +83,7 @@ def xero_sandboxes_keep_to_the_spec(request, monkeypatch):
     if "sandbox_xero" in request.node.path.parts:
         yield
         return
-    from bridge.cli_world import default_xero_spec_dir
+    from bridge.cli.sandboxed import default_xero_spec_dir
     from sandboxes.xero import XeroSandbox
     from tests.support.xero import without_spec
 

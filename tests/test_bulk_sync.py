@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from bridge.cli_world import World
+from bridge.cli.sandboxed import SandboxedBridge
 from bridge.errors import TransientError
 from bridge.services import build_services
 from bridge.store import bindings, mismatches
@@ -18,17 +18,17 @@ from sandboxes.xero.faults import Fault
 
 @pytest.fixture
 def world(tmp_path):
-    w = World(home=str(tmp_path / "home"), workers=0).start()  # no real-time worker: bulk alone
+    w = SandboxedBridge(home=str(tmp_path / "home"), workers=0).start()  # no real-time worker: bulk alone
     yield w
     w.stop()
 
 
-def engine(world: World) -> ContactBulk:
+def engine(world: SandboxedBridge) -> ContactBulk:
     ctx = Context(world.settings, world.runtime.db, build_services(world.settings, world.runtime.db))
     return ContactBulk(ctx, "demo")
 
 
-def make_partners(world: World, count: int, broken: int | None = None) -> list[int]:
+def make_partners(world: SandboxedBridge, count: int, broken: int | None = None) -> list[int]:
     rows = [
         {
             "name": f"Bulk Partner {i:04d}",
@@ -40,7 +40,7 @@ def make_partners(world: World, count: int, broken: int | None = None) -> list[i
     return world.odoo.env("admin").create("res.partner", rows)
 
 
-def xero_names(world: World, prefix: str = "Bulk Partner") -> list[str]:
+def xero_names(world: SandboxedBridge, prefix: str = "Bulk Partner") -> list[str]:
     org = world.xero.org()
     with org.lock:
         return sorted(c["Name"] for c in org.contacts.values() if c["Name"].startswith(prefix))
@@ -207,3 +207,23 @@ def test_a_bulk_import_matching_a_partner_by_email_fills_its_blanks_and_erases_n
         country,
         "MBE1",
     )
+
+
+def test_sync_all_dry_run_prints_each_entitys_plan_in_dependency_order(world):
+    from click.testing import CliRunner
+
+    from bridge.cli import main
+
+    admin = world.odoo.env("admin")
+    admin.create("res.partner.category", [{"name": "Planned Tag"}])
+    make_partners(world, 2)
+    world.xero_api("PUT", "Contacts", json={"Contacts": [{"Name": "Planned From Xero"}]})
+    result = CliRunner().invoke(main, ["sync", "all", "--dry-run"], env=world.environ)
+    assert result.exit_code == 0, result.output
+    out = result.output
+    groups, contacts = out.index("contact_group: "), out.index("contact: ")
+    assert groups < contacts  # dependencies first
+    assert "would create or link Odoo contact for 'Planned From Xero'" in out
+    assert "would create or link Xero contact_group for 'Planned Tag'" in out
+    assert "would create or link by name Xero contact for Odoo partner" in out
+    assert xero_names(world) == []  # a dry run writes nothing

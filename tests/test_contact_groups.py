@@ -5,18 +5,18 @@ from __future__ import annotations
 import pytest
 
 from bridge.broker.publisher import Outgoing
-from bridge.cli_world import World
+from bridge.cli.sandboxed import SandboxedBridge
 from bridge.events import Event, now
 
 
 @pytest.fixture
 def world(tmp_path):
-    w = World(home=str(tmp_path / "home")).start()
+    w = SandboxedBridge(home=str(tmp_path / "home")).start()
     yield w
     w.stop()
 
 
-def xero_groups(world: World) -> dict[str, dict]:
+def xero_groups(world: SandboxedBridge) -> dict[str, dict]:
     org = world.xero.org()
     with org.lock:
         return {g["Name"]: dict(g) for g in org.contact_groups.values()}

@@ -6,19 +6,19 @@ import time
 
 import pytest
 
-from bridge.cli_world import World
+from bridge.cli.sandboxed import SandboxedBridge
 from bridge.store import bindings, entity_settings, mismatches
 from bridge.store.mismatches import MismatchFilter
 
 
 @pytest.fixture
 def world(tmp_path):
-    w = World(home=str(tmp_path / "home")).start()
+    w = SandboxedBridge(home=str(tmp_path / "home")).start()
     yield w
     w.stop()
 
 
-def xero_contacts(world: World, name: str) -> list[dict]:
+def xero_contacts(world: SandboxedBridge, name: str) -> list[dict]:
     """What a person sees in Xero (read from the sandbox directly: reads in a loop would spend the
     tenant's API budget that the bridge itself needs)."""
     org = world.xero.org()
@@ -26,25 +26,25 @@ def xero_contacts(world: World, name: str) -> list[dict]:
         return [dict(c) for c in org.contacts.values() if c.get("Name") == name]
 
 
-def xero_contact(world: World, contact_id: str) -> dict:
+def xero_contact(world: SandboxedBridge, contact_id: str) -> dict:
     org = world.xero.org()
     with org.lock:
         return dict(org.contacts[contact_id])
 
 
-def odoo_partners(world: World, name: str) -> list[dict]:
+def odoo_partners(world: SandboxedBridge, name: str) -> list[dict]:
     return world.odoo.env("admin").with_context(active_test=False).search_read(
         "res.partner", [("name", "=", name)], ["name", "email", "phone", "vat", "ref", "street", "city", "zip",
                                                  "country_id", "active", "category_id", "child_ids", "is_company"]
     )  # fmt: skip
 
 
-def open_entries(world: World, status: str | None = "open"):
+def open_entries(world: SandboxedBridge, status: str | None = "open"):
     with world.runtime.db.session() as session:
         return mismatches.find(session, MismatchFilter(status=status))
 
 
-def create_in_xero(world: World, contact: dict) -> dict:
+def create_in_xero(world: SandboxedBridge, contact: dict) -> dict:
     response = world.xero_api("PUT", "Contacts", json={"Contacts": [contact]})
     assert response.status_code == 200, response.text
     return response.json()["Contacts"][0]
@@ -201,7 +201,7 @@ def test_a_change_refused_by_the_settings_is_skipped_and_counted(world):
     ("policy", "winner"), [("xero-wins", "xero"), ("odoo-wins", "odoo"), ("newest-wins", "odoo")]
 )
 def test_a_conflict_is_settled_by_the_policy_and_the_overwritten_values_are_kept(tmp_path, policy, winner):
-    world = World(home=str(tmp_path / "home")).start()
+    world = SandboxedBridge(home=str(tmp_path / "home")).start()
     try:
         with world.runtime.db.session() as session:
             entity_settings.put(session, "demo", "contact", conflict_policy=policy)

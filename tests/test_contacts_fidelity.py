@@ -1,6 +1,6 @@
 """Contacts as a real Odoo 17 showed them: what a user types arrives as typed, nothing the other side
 merely lacks is erased, people and deletions arrive however they were made. End to end, with Odoo's
-before-commit webhook window on (World's default)."""
+before-commit webhook window on (SandboxedBridge's default)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import time
 import pytest
 
 from bridge.broker.publisher import Outgoing
-from bridge.cli_world import World
+from bridge.cli.sandboxed import SandboxedBridge
 from bridge.events import Event, now
 from bridge.store import bindings, entity_settings, mismatches
 from bridge.store.mismatches import MismatchFilter
@@ -17,19 +17,19 @@ from bridge.store.mismatches import MismatchFilter
 
 @pytest.fixture
 def world(tmp_path):
-    w = World(home=str(tmp_path / "home")).start()
+    w = SandboxedBridge(home=str(tmp_path / "home")).start()
     yield w
     w.stop()
 
 
-def xero_contact_named(world: World, name: str) -> dict | None:
+def xero_contact_named(world: SandboxedBridge, name: str) -> dict | None:
     org = world.xero.org()
     with org.lock:
         found = [dict(c) for c in org.contacts.values() if c.get("Name") == name]
     return found[0] if found else None
 
 
-def xero_groups(world: World) -> dict[str, dict]:
+def xero_groups(world: SandboxedBridge) -> dict[str, dict]:
     org = world.xero.org()
     with org.lock:
         return {
@@ -37,12 +37,12 @@ def xero_groups(world: World) -> dict[str, dict]:
         }
 
 
-def open_entries(world: World):
+def open_entries(world: SandboxedBridge):
     with world.runtime.db.session() as session:
         return mismatches.find(session, MismatchFilter(status="open"))
 
 
-def publish_group_poll(world: World, group_id: str) -> None:
+def publish_group_poll(world: SandboxedBridge, group_id: str) -> None:
     """What the ContactGroups poller sends for a new group (Xero has no webhook for groups)."""
     event = Event(
         source="xero", origin="poll", connection="demo", tenant_id=world.xero.tenants[0].tenant_id,

@@ -79,8 +79,8 @@ def test_every_entity_has_its_queue_in_the_topology():
 
 
 def test_bulk_sync_and_settings_offer_every_entity():
-    from bridge.settings_cli import set_
-    from bridge.sync_cli import sync
+    from bridge.cli.settings import set_
+    from bridge.cli.sync import sync
 
     sync_choices = next(p for p in sync.params if p.name == "entity").type.choices
     settings_choices = next(p for p in set_.params if p.name == "entity").type.choices

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from bridge.cli_world import World
+from bridge.cli.sandboxed import SandboxedBridge
 from consumers.registry import default_registry
 from tests.support.kits import (
     KITS,
@@ -37,9 +37,9 @@ PAIRS = shipped_translators()
 
 @dataclass
 class Case:
-    """One entity in one direction on a running World (with no workers until the test starts them)."""
+    """One entity in one direction on a running SandboxedBridge (with no workers until the test starts them)."""
 
-    world: World
+    world: SandboxedBridge
     workers: Workers
     kit: Kit
     source: str
@@ -77,7 +77,9 @@ class Case:
 def case(request, tmp_path):
     entity, source = request.param
     # One message at a time per worker, so that two workers really take two events of one record at once.
-    world = World(home=str(tmp_path / "home"), workers=0, extra_env={"BRIDGE_PREFETCH": "1"}).start()
+    world = SandboxedBridge(
+        home=str(tmp_path / "home"), workers=0, extra_env={"BRIDGE_PREFETCH": "1"}
+    ).start()
     name = f"Guarantee {entity.replace('_', ' ')} {uuid.uuid4().hex[:6]}"
     case = Case(world, Workers(world), KITS[entity], source, name)
     yield case
@@ -196,7 +198,7 @@ def _restart_rabbitmq() -> None:
 def test_a_rabbitmq_restart_mid_stream_loses_no_contact_and_doubles_none(tmp_path, rabbitmq_url, namespace):
     from tests.conftest import delete_topology
 
-    world = World(
+    world = SandboxedBridge(
         home=str(tmp_path / "home"),
         broker_url=rabbitmq_url,
         workers=0,

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from bridge.cli_world import World
+from bridge.cli.sandboxed import SandboxedBridge
 from bridge.config import PollSettings
 from bridge.polling import health
 from bridge.polling.runner import run_watermark
@@ -22,7 +22,7 @@ from bridge.store.models import WebhookHealth
 from consumers.contacts.polling import OdooPartnerChanges
 
 
-def started(world: World) -> World:
+def started(world: SandboxedBridge) -> SandboxedBridge:
     """The world, its connection made in a second of its own: the pollers look no further back than
     the connection, and the sandboxes' seed records (made a moment before) are not changes."""
     from bridge.store.models import Connection, utcnow
@@ -36,34 +36,36 @@ def started(world: World) -> World:
 
 @pytest.fixture
 def world(tmp_path):
-    w = started(World(home=str(tmp_path / "home")))
+    w = started(SandboxedBridge(home=str(tmp_path / "home")))
     yield w
     w.stop()
 
 
-def scheduler(world: World, **kwargs) -> Scheduler:
+def scheduler(world: SandboxedBridge, **kwargs) -> Scheduler:
     return Scheduler(world.runtime, keep_events=True, **kwargs)
 
 
-def xero_contacts(world: World, name: str) -> list[dict]:
+def xero_contacts(world: SandboxedBridge, name: str) -> list[dict]:
     """Read from the sandbox directly: reads in a loop would spend the tenant's API budget."""
     org = world.xero.org()
     with org.lock:
         return [dict(c) for c in org.contacts.values() if c.get("Name") == name]
 
 
-def odoo_partners(world: World, name: str, fields=("name", "phone", "active", "category_id")) -> list[dict]:
+def odoo_partners(
+    world: SandboxedBridge, name: str, fields=("name", "phone", "active", "category_id")
+) -> list[dict]:
     admin = world.odoo.env("admin").with_context(active_test=False)
     return admin.search_read("res.partner", [("name", "=", name)], list(fields))
 
 
-def disable_xero_webhooks(world: World) -> None:
+def disable_xero_webhooks(world: SandboxedBridge) -> None:
     """What Xero does after 24 h of failed deliveries: the subscription stops sending (xero-facts §1)."""
     for subscription in world.xero.webhooks.subscriptions.values():
         subscription.status = "DISABLED"
 
 
-def pause_odoo_webhooks(world: World) -> None:
+def pause_odoo_webhooks(world: SandboxedBridge) -> None:
     """Odoo's webhook has no retry (odoo-facts §2.1): as if every notification got lost."""
     admin = world.odoo.env("admin")
     rules = admin.search("base.automation", [("name", "like", "Xero bridge: ")])
@@ -71,13 +73,13 @@ def pause_odoo_webhooks(world: World) -> None:
     admin.write("base.automation", rules, {"active": False})
 
 
-def create_in_xero(world: World, contact: dict) -> dict:
+def create_in_xero(world: SandboxedBridge, contact: dict) -> dict:
     response = world.xero_api("PUT", "Contacts", json={"Contacts": [contact]})
     assert response.status_code == 200, response.text
     return response.json()["Contacts"][0]
 
 
-def bound(world: World, odoo_id: int | None = None, xero_id: str | None = None):
+def bound(world: SandboxedBridge, odoo_id: int | None = None, xero_id: str | None = None):
     """The contact binding, read in a transaction of its own (each poll of a wait sees new commits)."""
     with world.runtime.db.session() as session:
         if odoo_id is not None:
@@ -85,12 +87,12 @@ def bound(world: World, odoo_id: int | None = None, xero_id: str | None = None):
         return bindings.by_xero(session, "demo", "contact", xero_id)
 
 
-def webhook_health(world: World) -> WebhookHealth | None:
+def webhook_health(world: SandboxedBridge) -> WebhookHealth | None:
     with world.runtime.db.session() as session:
         return session.get(WebhookHealth, ("xero", "demo"))
 
 
-def synced_partner(world: World, name: str) -> dict:
+def synced_partner(world: SandboxedBridge, name: str) -> dict:
     """A partner created in Odoo and exported through the webhook, with its Xero contact."""
     partner_id = world.odoo.env("admin").create("res.partner", {"name": name, "is_company": True})
     assert world.wait(lambda: xero_contacts(world, name)), f"{name} never reached Xero"
@@ -100,8 +102,8 @@ def synced_partner(world: World, name: str) -> dict:
     return {"id": partner_id, "xero": xero_contacts(world, name)[0]}
 
 
-def settle(world: World, _seconds: float | None = None) -> None:
-    """Until the bridge is idle (World.settle). The second argument, once a sleep's length, is ignored."""
+def settle(world: SandboxedBridge, _seconds: float | None = None) -> None:
+    """Until the bridge is idle (SandboxedBridge.settle). The second argument, once a sleep's length, is ignored."""
     world.settle()
 
 
@@ -344,7 +346,7 @@ def test_contact_groups_created_or_renamed_in_xero_give_group_events_after_an_em
 
 
 def test_dead_xero_webhooks_are_reported_loudly_until_one_arrives_again(tmp_path, caplog, monkeypatch):
-    world = started(World(home=str(tmp_path / "home"), extra_env={"BRIDGE_WEBHOOK_SILENCE": "1s"}))
+    world = started(SandboxedBridge(home=str(tmp_path / "home"), extra_env={"BRIDGE_WEBHOOK_SILENCE": "1s"}))
     try:
         disable_xero_webhooks(world)
         create_in_xero(world, {"Name": "Unheard Ltd"})
@@ -362,7 +364,7 @@ def test_dead_xero_webhooks_are_reported_loudly_until_one_arrives_again(tmp_path
 
         from click.testing import CliRunner
 
-        from bridge.status_cli import status
+        from bridge.cli.status import status
 
         monkeypatch.setenv("BRIDGE_HOME", world.home)
         shown = CliRunner().invoke(status, [])
@@ -394,7 +396,9 @@ def test_changes_the_webhooks_brought_raise_no_suspicion(world):
 
 def test_odoo_16_changes_travel_through_the_outbox_the_scheduler_drains(tmp_path):
     world = started(
-        World(home=str(tmp_path / "home"), odoo_version=16, extra_env={"BRIDGE_OUTBOX_INTERVAL": "200ms"})
+        SandboxedBridge(
+            home=str(tmp_path / "home"), odoo_version=16, extra_env={"BRIDGE_OUTBOX_INTERVAL": "200ms"}
+        )
     )
     stop = None
     try:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from bridge.cli_world import World
+from bridge.cli.sandboxed import SandboxedBridge
 from bridge.polling.scheduler import Plan, Scheduler
 from bridge.store import bindings
 from tests.test_polling import pause_odoo_webhooks, scheduler, started
@@ -14,36 +14,36 @@ from tests.test_polling import pause_odoo_webhooks, scheduler, started
 
 @pytest.fixture
 def world(tmp_path):
-    w = started(World(home=str(tmp_path / "home")))
+    w = started(SandboxedBridge(home=str(tmp_path / "home")))
     yield w
     w.stop()
 
 
-def xero_groups(world: World) -> dict[str, dict]:
+def xero_groups(world: SandboxedBridge) -> dict[str, dict]:
     """Read from the sandbox directly: reads in a loop would spend the tenant's API budget."""
     org = world.xero.org()
     with org.lock:
         return {g["Name"]: dict(g) for g in org.contact_groups.values()}
 
 
-def odoo_tags(world: World, name: str) -> list[dict]:
+def odoo_tags(world: SandboxedBridge, name: str) -> list[dict]:
     admin = world.odoo.env("admin").with_context(active_test=False)
     return admin.search_read("res.partner.category", [("name", "=", name)], ["name", "active"])
 
 
-def group_binding(world: World, xero_id: str | None = None, odoo_id: int | None = None):
+def group_binding(world: SandboxedBridge, xero_id: str | None = None, odoo_id: int | None = None):
     with world.runtime.db.session() as session:
         if xero_id is not None:
             return bindings.by_xero(session, "demo", "contact_group", xero_id)
         return bindings.by_odoo(session, "demo", "contact_group", odoo_id)
 
 
-def group_poller(world: World) -> Scheduler:
+def group_poller(world: SandboxedBridge) -> Scheduler:
     """The scheduler with the ContactGroups hash poller only."""
     return scheduler(world, plan=Plan(hashed=scheduler(world).plan.hashed))
 
 
-def synced_tag(world: World, name: str) -> dict:
+def synced_tag(world: SandboxedBridge, name: str) -> dict:
     """A tag created in Odoo and exported through its webhook, with its Xero group."""
     (tag,) = world.odoo.env("admin").create("res.partner.category", [{"name": name}])
     assert world.wait(lambda: name in xero_groups(world)), f"{name} never reached Xero"

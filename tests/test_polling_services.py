@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 
-from bridge.cli_world import World
+from bridge.cli.sandboxed import SandboxedBridge
 from bridge.polling.scheduler import Scheduler
 from bridge.store.models import Watermark
 from tests.conftest import delete_topology
@@ -22,7 +22,7 @@ from tests.test_polling import (
 def test_lost_webhooks_both_ways_are_healed_on_rabbitmq_and_postgresql(
     tmp_path, rabbitmq_url, postgres_url, namespace
 ):
-    world = World(
+    world = SandboxedBridge(
         home=str(tmp_path / "home"),
         broker_url=rabbitmq_url,
         database_url=postgres_url,

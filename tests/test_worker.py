@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from bridge.mismatch_cli import replay_entries
+from bridge.cli.mismatch import replay_entries
 from bridge.store import bindings, inbox, mismatches
 from bridge.store.mismatches import MismatchFilter
 from tests.support.stack import TENANT, Stack, wait_until, xero_event

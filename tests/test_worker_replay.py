@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 from bridge.broker.publisher import PublishError
-from bridge.mismatch_cli import replay_entries
+from bridge.cli.mismatch import replay_entries
 from bridge.store import mismatches
 from bridge.store.mismatches import MismatchFilter
 from tests.support.stack import Stack, wait_until, xero_event

@@ -94,7 +94,10 @@ class OdooClient:
     def in_companies(self, company_ids: list[int]) -> OdooClient:
         """The same client seeing several companies' records (the first is the current one)."""
         client = OdooClient(
-            self.transport, self.version, {**self.context, "allowed_company_ids": list(company_ids)}, self.attempts
+            self.transport,
+            self.version,
+            {**self.context, "allowed_company_ids": list(company_ids)},
+            self.attempts,
         )
         client._fields = self._fields
         return client

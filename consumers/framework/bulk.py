@@ -172,7 +172,7 @@ class BulkSync:
         return domain
 
     def export_fields(self) -> list[str]:
-        return ["id", "write_date"]
+        return ["id", "write_date", "name"]
 
     def odoo_pages(self, since: datetime | None, start_after: int) -> Iterator[list[dict]]:
         """Pages ordered by id, each starting after the last id seen: stable while records change."""
@@ -208,7 +208,9 @@ class BulkSync:
         """Each record through the exporter (one at a time); the checkpoint after each page."""
         for page in pages:
             for row in page:
-                self.apply_one("odoo", str(row["id"]), row.get("write_date"), None, report, dry_run)
+                self.apply_one(
+                    "odoo", str(row["id"]), row.get("write_date"), row if dry_run else None, report, dry_run
+                )
             if not dry_run:
                 self.save_checkpoint("export", str(page[-1]["id"]))
 
@@ -271,11 +273,11 @@ class BulkSync:
                     self.entity.name,
                     self.translators[source].src.parse_id(resource_id),
                 )
+                paired = bound is not None and bound.xero_id is not None and bound.odoo_id is not None
             target = "Odoo" if source == "xero" else "Xero"
-            what = (record or {}).get("Name") or (record or {}).get("name") or f"#{resource_id}"
-            report.planned.append(
-                f"{'update' if bound else 'create or link'} {target} {self.entity.name} for {what}"
-            )
+            what = repr((record or {}).get("Name") or (record or {}).get("name") or f"#{resource_id}")
+            verb = "update" if paired else "create or link"
+            report.planned.append(f"{verb} {target} {self.entity.name} for {what}")
             report.skipped += 1
             self.progress(1)
             return

@@ -1,6 +1,6 @@
 """Per-entity kits for the delivery-guarantee suite (tests/test_guarantees.py), on the real translators.
 
-A kit knows, for one entity, what the suite needs on either side of a running `World`:
+A kit knows, for one entity, what the suite needs on either side of a running `SandboxedBridge`:
   - how a user makes a record in the source system (the Xero API, an Odoo user's ORM calls);
   - how many records of a name each system holds (read from the sandboxes directly, archived too);
   - how the bridge hears of a record: the source's own notification, sent again as the sender would,
@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 import requests
 
 from bridge.broker.publisher import Outgoing
-from bridge.cli_world import World
+from bridge.cli.sandboxed import SandboxedBridge
 from bridge.entities import catalog
 from bridge.events import Event, from_odoo_webhook, from_xero_webhook, now
 from bridge.store import bindings, deferred, inbox, mismatches
@@ -44,7 +44,7 @@ def other(side: str) -> str:
     return "odoo" if side == "xero" else "xero"
 
 
-def odoo_admin(world: World):
+def odoo_admin(world: SandboxedBridge):
     """Odoo's administrator, seeing archived records too (in-process: spends none of the bridge's calls)."""
     return world.odoo.env("admin").with_context(active_test=False)
 
@@ -65,13 +65,13 @@ class Kit:
 
     # ------------------------------------------------------------------ acting as users
 
-    def create(self, world: World, source: str, name: str) -> str:
+    def create(self, world: SandboxedBridge, source: str, name: str) -> str:
         """Make a record named `name` in the source system as a user would; its id there."""
         if source == "xero":
             return self.create_in_xero(world, name)
         return str(self.create_in_odoo(world, name))
 
-    def rename(self, world: World, source: str, record_id: str, name: str) -> None:
+    def rename(self, world: SandboxedBridge, source: str, record_id: str, name: str) -> None:
         """A user renames the record in the source system."""
         if source == "xero":
             element = {self.xero_id_field: record_id, "Name": name}
@@ -82,15 +82,15 @@ class Kit:
         else:
             world.odoo.env("admin").write(self.odoo_model, [int(record_id)], {"name": name})
 
-    def create_in_xero(self, world: World, name: str) -> str:
+    def create_in_xero(self, world: SandboxedBridge, name: str) -> str:
         raise NotImplementedError
 
-    def create_in_odoo(self, world: World, name: str) -> int:
+    def create_in_odoo(self, world: SandboxedBridge, name: str) -> int:
         raise NotImplementedError
 
     # ------------------------------------------------------------------ reading either side
 
-    def ids(self, world: World, side: str, name: str) -> list[str]:
+    def ids(self, world: SandboxedBridge, side: str, name: str) -> list[str]:
         """Ids of the records named `name` in one system (archived or deleted ones too)."""
         if side == "xero":
             org = world.xero.org()
@@ -100,7 +100,7 @@ class Kit:
         rows = odoo_admin(world).search_read(self.odoo_model, [("name", "=", name)], ["id"])
         return sorted(str(r["id"]) for r in rows)
 
-    def version(self, world: World, side: str, record_id: str) -> object:
+    def version(self, world: SandboxedBridge, side: str, record_id: str) -> object:
         """What changes whenever the system writes the record (a no-op leaves it as it was)."""
         if side == "xero":
             org = world.xero.org()
@@ -114,7 +114,7 @@ class Kit:
     def xero_attr(self) -> str:
         raise NotImplementedError
 
-    def bound(self, world: World, source: str, record_id: str) -> str | None:
+    def bound(self, world: SandboxedBridge, source: str, record_id: str) -> str | None:
         """The id on the other side that the bridge's binding pairs this source record with."""
         with world.runtime.db.session() as session:
             if source == "xero":
@@ -125,20 +125,20 @@ class Kit:
 
     # ------------------------------------------------------------------ what the bridge hears
 
-    def announce(self, world: World, source: str, record_id: str) -> None:
+    def announce(self, world: SandboxedBridge, source: str, record_id: str) -> None:
         """Whatever production adds to a user's change so that the bridge hears of it. Xero and Odoo send
-        webhooks themselves (the World subscribed to Xero's and ran `bridge odoo setup`)."""
+        webhooks themselves (the SandboxedBridge subscribed to Xero's and ran `bridge odoo setup`)."""
         if source == "xero":
             world.xero.wait_for_webhooks()
 
-    def redeliver(self, world: World, source: str, record_id: str) -> None:
+    def redeliver(self, world: SandboxedBridge, source: str, record_id: str) -> None:
         """The source system sends its notification of this record again, byte for byte."""
         if source == "xero":
             self._redeliver_xero_webhook(world, record_id)
         else:
             self._redeliver_odoo_webhook(world, record_id)
 
-    def _redeliver_xero_webhook(self, world: World, record_id: str) -> None:
+    def _redeliver_xero_webhook(self, world: SandboxedBridge, record_id: str) -> None:
         world.xero.wait_for_webhooks()
         sent = [
             d
@@ -154,7 +154,7 @@ class Kit:
         )
         assert answer.status_code == 200, answer.text
 
-    def _odoo_webhooks(self, world: World, record_id: str) -> list:
+    def _odoo_webhooks(self, world: SandboxedBridge, record_id: str) -> list:
         sent = [
             c
             for c in world.odoo.webhook_calls()
@@ -163,14 +163,14 @@ class Kit:
         assert sent, f"Odoo never notified the bridge of {self.odoo_model} #{record_id}"
         return sent
 
-    def _redeliver_odoo_webhook(self, world: World, record_id: str) -> None:
+    def _redeliver_odoo_webhook(self, world: SandboxedBridge, record_id: str) -> None:
         sent = self._odoo_webhooks(world, record_id)[0]
         answer = requests.post(
             sent.url, data=sent.body, headers={"Content-Type": "application/json"}, timeout=10
         )
         assert answer.status_code == 200, answer.text
 
-    def envelope(self, world: World, source: str, record_id: str, key: str | None = None) -> Event:
+    def envelope(self, world: SandboxedBridge, source: str, record_id: str, key: str | None = None) -> Event:
         """An envelope of a change to this record, built the way ingest builds one from the source's
         webhook; `key` replaces its dedupe key (another notification of the same change)."""
         if source == "xero" and self.xero_category is None:  # only the poller reports it
@@ -208,7 +208,7 @@ class Kit:
 
     # ------------------------------------------------------------------ faults on the target side
 
-    def lose_next_create_response(self, world: World, target: str) -> Callable[[], bool]:
+    def lose_next_create_response(self, world: SandboxedBridge, target: str) -> Callable[[], bool]:
         """The target system commits the next create of this entity and drops the connection instead of
         answering. Returns a check that the fault fired."""
         if target == "xero":
@@ -222,7 +222,7 @@ class Kit:
         return lose_odoo_response(world, self.odoo_model, self.odoo_load_methods)
 
 
-def lose_odoo_response(world: World, model: str, methods: tuple[str, ...]) -> Callable[[], bool]:
+def lose_odoo_response(world: SandboxedBridge, model: str, methods: tuple[str, ...]) -> Callable[[], bool]:
     """Arm the Odoo sandbox's "drop the connection after the commit" fault (sandboxes/odoo/faults.py) at
     the moment the bridge calls one of `methods` on `model`, so that it is that write's answer that gets
     lost, not a read's. The bridge talks JSON-RPC to Odoo 17 (execute_kw), a user's env calls in-process."""
@@ -252,7 +252,7 @@ class ContactKit(Kit):
     def xero_attr(self) -> str:
         return "contacts"
 
-    def create_in_xero(self, world: World, name: str) -> str:
+    def create_in_xero(self, world: SandboxedBridge, name: str) -> str:
         email = f"{uuid.uuid4().hex[:8]}@guarantee.test"
         response = world.xero_api(
             "PUT", "Contacts", json={"Contacts": [{"Name": name, "EmailAddress": email}]}
@@ -260,7 +260,7 @@ class ContactKit(Kit):
         assert response.status_code == 200, response.text
         return response.json()["Contacts"][0]["ContactID"]
 
-    def create_in_odoo(self, world: World, name: str) -> int:
+    def create_in_odoo(self, world: SandboxedBridge, name: str) -> int:
         email = f"{uuid.uuid4().hex[:8]}@guarantee.test"
         return world.odoo.env("admin").create(
             "res.partner", {"name": name, "email": email, "is_company": True}
@@ -279,7 +279,7 @@ class ContactGroupKit(Kit):
     def xero_attr(self) -> str:
         return "contact_groups"
 
-    def ids(self, world: World, side: str, name: str) -> list[str]:
+    def ids(self, world: SandboxedBridge, side: str, name: str) -> list[str]:
         if side == "xero":  # a deleted group is gone for Xero's users (GET lists ACTIVE groups only)
             org = world.xero.org()
             with org.lock:
@@ -289,16 +289,16 @@ class ContactGroupKit(Kit):
                 )
         return super().ids(world, side, name)
 
-    def create_in_xero(self, world: World, name: str) -> str:
+    def create_in_xero(self, world: SandboxedBridge, name: str) -> str:
         response = world.xero_api("PUT", "ContactGroups", json={"ContactGroups": [{"Name": name}]})
         assert response.status_code == 200, response.text
         return response.json()["ContactGroups"][0]["ContactGroupID"]
 
-    def create_in_odoo(self, world: World, name: str) -> int:
+    def create_in_odoo(self, world: SandboxedBridge, name: str) -> int:
         (tag,) = world.odoo.env("admin").create("res.partner.category", [{"name": name}])
         return tag
 
-    def _poll_envelope(self, world: World, record_id: str) -> Event:
+    def _poll_envelope(self, world: SandboxedBridge, record_id: str) -> Event:
         """The poller compares groups by content: one key per group and state (bridge/polling)."""
         org = world.xero.org()
         with org.lock:
@@ -306,11 +306,11 @@ class ContactGroupKit(Kit):
             state = f"{group['Name']}|{group['Status']}"
         return self.envelope(world, "xero", record_id, key=f"poll|xero|ContactGroup|{record_id}|{state}")
 
-    def announce(self, world: World, source: str, record_id: str) -> None:
+    def announce(self, world: SandboxedBridge, source: str, record_id: str) -> None:
         if source == "xero":  # what the scheduler's group poll publishes (bridge/polling)
             publish(world, self._poll_envelope(world, record_id))
 
-    def redeliver(self, world: World, source: str, record_id: str) -> None:
+    def redeliver(self, world: SandboxedBridge, source: str, record_id: str) -> None:
         if source == "xero":  # the poller's envelope again: a later round sees the same group
             publish(world, self._poll_envelope(world, record_id))
         else:
@@ -328,17 +328,17 @@ def shipped_translators() -> list[tuple[str, str]]:
     return pairs
 
 
-def publish(world: World, *events: Event) -> None:
+def publish(world: SandboxedBridge, *events: Event) -> None:
     world.runtime.publisher.publish([Outgoing.of(e) for e in events])
 
 
-def settled(world: World, dedupe_key: str) -> bool:
+def settled(world: SandboxedBridge, dedupe_key: str) -> bool:
     """The inbox holds the event as done: its effect and binding are committed."""
     with world.runtime.db.session() as session:
         return inbox.is_done(session, dedupe_key)
 
 
-def open_mismatches(world: World) -> list:
+def open_mismatches(world: SandboxedBridge) -> list:
     with world.runtime.db.session() as session:
         return list(mismatches.find(session, MismatchFilter(status="open")))
 
@@ -399,7 +399,9 @@ class Deliveries:
     last_done: float = 0.0
     crashes: list[BaseException] = field(default_factory=list)
 
-    def of(self, source: str, world: World, entity: str, record_id: str, started: bool = False) -> int:
+    def of(
+        self, source: str, world: SandboxedBridge, entity: str, record_id: str, started: bool = False
+    ) -> int:
         """Deliveries of the record that a worker finished handling (or began to, with started=True)."""
         key = self._key(
             {"source": source, "connection": world.connection_id, "entity": entity, "resource_id": record_id}
@@ -435,9 +437,9 @@ class Deliveries:
 
 
 class Workers:
-    """Real workers over a World's runtime and services, in threads, each delivery recorded."""
+    """Real workers over a SandboxedBridge's runtime and services, in threads, each delivery recorded."""
 
-    def __init__(self, world: World):
+    def __init__(self, world: SandboxedBridge):
         self.world = world
         self.deliveries = Deliveries()
         self.threads: list[threading.Thread] = []
@@ -469,7 +471,7 @@ class Workers:
                     deliveries.crashes.append(exc)
 
         thread = threading.Thread(target=run, name=f"guarantee-worker-{len(self.threads) + 1}", daemon=True)
-        world.workers.append(worker)  # World.stats() and World.stop() see it
+        world.workers.append(worker)  # SandboxedBridge.stats() and SandboxedBridge.stop() see it
         thread.start()
         self.threads.append(thread)
         return worker

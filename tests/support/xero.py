@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bridge.cli_world import default_xero_spec_dir
+from bridge.cli.sandboxed import default_xero_spec_dir
 from bridge.config import Settings, load_settings
 from bridge.store import Database, connections
 from bridge.store.credentials import Vault, load_or_create_key

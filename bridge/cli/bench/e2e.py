@@ -63,9 +63,9 @@ class Watcher:
 
 
 def run(changes: int, time_scale: float, echo=print) -> dict:
-    from bridge.cli_world import World
+    from bridge.cli.sandboxed import SandboxedBridge
 
-    world = World(time_scale=time_scale, port=0).start()
+    world = SandboxedBridge(time_scale=time_scale, port=0).start()
     if world.xero.validator is None:
         echo(f"Xero sandbox: {world.xero.validation_note}")
     org = world.xero.org()

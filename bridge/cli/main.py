@@ -10,7 +10,7 @@ import threading
 
 import click
 
-from bridge.cli_common import runtime_or_exit, safe_url
+from bridge.cli.common import runtime_or_exit, safe_url
 
 log = logging.getLogger("bridge")
 
@@ -196,34 +196,34 @@ def connection_list() -> None:
 
 # ---------------------------------------------------------------------------------- mismatch log
 
-from bridge.mismatch_cli import mismatch  # noqa: E402 - registered below, kept in its own module
+from bridge.cli.mismatch import mismatch  # noqa: E402 - registered below, kept in its own module
 
 main.add_command(mismatch)
 
-from bridge.status_cli import status  # noqa: E402
-from bridge.xero_cli import token_set_for_tenant, xero  # noqa: E402
+from bridge.cli.status import status  # noqa: E402
+from bridge.cli.xero import token_set_for_tenant, xero  # noqa: E402
 
 main.add_command(xero)
 
-from bridge.odoo_cli import odoo  # noqa: E402
+from bridge.cli.odoo import odoo  # noqa: E402
 
 main.add_command(odoo)
 
-from bridge.demo_cli import demo  # noqa: E402
+from bridge.cli.demo import demo  # noqa: E402
 
 main.add_command(demo)
 
-from bridge.settings_cli import settings  # noqa: E402
+from bridge.cli.settings import settings  # noqa: E402
 
 main.add_command(settings)
 
-from bridge.sync_cli import sync  # noqa: E402
+from bridge.cli.sync import sync  # noqa: E402
 
 main.add_command(sync)
 
 main.add_command(status)
 
-from bridge.scheduler_cli import scheduler  # noqa: E402
+from bridge.cli.scheduler import scheduler  # noqa: E402
 
 main.add_command(scheduler)
 
@@ -264,7 +264,7 @@ def broker_definitions() -> None:
     """Print the RabbitMQ topology as a definitions file (for rabbitmqctl import_definitions)."""
     import json
 
-    from bridge.cli_common import settings_or_exit
+    from bridge.cli.common import settings_or_exit
     from bridge.runtime import topology_for
 
     settings = settings_or_exit()
@@ -288,7 +288,7 @@ def bench_ingest(seconds: float, connections: int, broker_url: str, workers: int
     """Signed webhook batches against gunicorn + RabbitMQ, beside a bare reference handler."""
     import json
 
-    from bridge.bench.ingest import run as run_ingest
+    from bridge.cli.bench.ingest import run as run_ingest
 
     if not broker_url.startswith("amqp"):
         raise click.BadParameter(
@@ -312,7 +312,7 @@ def bench_e2e(changes: int, time_scale: float) -> None:
     """Change made in one system → visible in the other, both ways, p50/p99, against the sandboxes."""
     import json
 
-    from bridge.bench.e2e import run as run_e2e
+    from bridge.cli.bench.e2e import run as run_e2e
 
     if changes > 2000:
         raise click.BadParameter("at most 2000 changes", param_hint="--changes")
@@ -329,7 +329,7 @@ def bench_sync(records: int, compare_with: int, time_scale: float) -> None:
     """Export N contacts Odoo → Xero under Xero's limits: calls per record, records/min, peak memory."""
     import json
 
-    from bridge.bench.sync import run as run_sync
+    from bridge.cli.bench.sync import run as run_sync
 
     if records > 100_000:
         raise click.BadParameter("at most 100,000 records", param_hint="--records")

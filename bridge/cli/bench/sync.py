@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 CEILING_PER_MINUTE = 60 * 50
 
 
@@ -29,7 +29,7 @@ def _serve_sandboxes(scale: float, ready, stop) -> None:
     import logging
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    from bridge.cli_world import default_xero_spec_dir
+    from bridge.cli.sandboxed import default_xero_spec_dir
     from sandboxes.odoo import OdooSandbox
     from sandboxes.xero import XeroSandbox
     from sandboxes.xero.clock import ShiftedClock
@@ -62,7 +62,7 @@ def _serve_sandboxes(scale: float, ready, stop) -> None:
 
 
 def export_once(records: int, scale: float) -> dict:
-    """One measured export in this process (run as `python -m bridge.bench.sync RECORDS SCALE`)."""
+    """One measured export in this process (run as `python -m bridge.cli.bench.sync RECORDS SCALE`)."""
     import logging
 
     logging.basicConfig(level=logging.WARNING)
@@ -175,7 +175,7 @@ def run(records: int, scale: float, compare_with: int, echo=print) -> dict:
         echo(f"exporting {size:,} contacts (Xero's clock x{scale:g}) …")
         env = {**os.environ, "PYTHONPATH": str(REPO)}
         done = subprocess.run(
-            [sys.executable, "-m", "bridge.bench.sync", str(size), str(scale)],
+            [sys.executable, "-m", "bridge.cli.bench.sync", str(size), str(scale)],
             env=env, capture_output=True, text=True, timeout=3600,
         )  # fmt: skip
         if done.returncode != 0:

@@ -7,7 +7,7 @@ import sys
 import click
 from sqlalchemy import select
 
-from bridge.cli_common import runtime_or_exit
+from bridge.cli.common import runtime_or_exit
 from bridge.errors import BridgeError
 
 

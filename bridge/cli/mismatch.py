@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import click
 from marshmallow import ValidationError
 
-from bridge.cli_common import runtime_or_exit
+from bridge.cli.common import runtime_or_exit
 from bridge.events import Event
 from bridge.store import inbox, mismatches
 from bridge.store.mismatches import MismatchFilter

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from bridge.cli_common import runtime_or_exit, safe_url
+from bridge.cli.common import runtime_or_exit, safe_url
 from bridge.store import connections, deferred, mismatches, unrouted
 
 

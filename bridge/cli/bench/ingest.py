@@ -19,14 +19,14 @@ from pathlib import Path
 
 import requests
 
-from bridge.bench.load import run_load
+from bridge.cli.bench.load import run_load
 from bridge.config import load_settings
 from bridge.runtime import Runtime
 from bridge.store import connections
 
 TENANT = "5b1e0c9a-3d2f-4a8b-b7c6-1e2d3f4a5b6c"
 KEY = "bench-webhook-key-" + "x" * 20
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 
 def _free_port() -> int:
@@ -114,7 +114,7 @@ def run(seconds: float, connections_: int, broker_url: str, workers: int, thread
             bodies = signed_bodies(size)
             for name, app in (
                 ("bridge", "webhooks.app:create_app()"),
-                ("reference", "bridge.bench.reference:create_app()"),
+                ("reference", "bridge.cli.bench.reference:create_app()"),
             ):
                 with gunicorn(app, env, workers, threads) as url:
                     result = run_load(url, bodies, connections_, seconds)

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import click
 
-from bridge.cli_common import runtime_or_exit
+from bridge.cli.common import runtime_or_exit
 from bridge.entities import built
 
 

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from bridge.cli_common import runtime_or_exit
+from bridge.cli.common import runtime_or_exit
 
 
 @click.command()
@@ -21,7 +21,7 @@ def scheduler(once: bool, translators: str | None) -> None:
     Intervals: BRIDGE_POLL_INTERVAL (5m), BRIDGE_RECONCILE_INTERVAL (1h), BRIDGE_OUTBOX_INTERVAL (5s,
     Odoo 16 only); overlaps: BRIDGE_POLL_OVERLAP (Odoo, 2m), BRIDGE_XERO_POLL_OVERLAP (5s).
     """
-    from bridge.cli import load_registry
+    from bridge.cli.main import load_registry
     from bridge.polling.scheduler import Scheduler
 
     registry = load_registry(translators)

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from bridge.cli_common import runtime_or_exit
+from bridge.cli.common import runtime_or_exit
 from bridge.entities import catalog
 from bridge.store import connections, entity_settings
 from bridge.store.entity_settings import DIRECTIONS, MODES, POLICIES

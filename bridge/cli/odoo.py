@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from bridge.cli_common import runtime_or_exit
+from bridge.cli.common import runtime_or_exit
 from bridge.errors import BridgeError
 
 

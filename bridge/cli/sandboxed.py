@@ -1,5 +1,5 @@
-"""A whole bridge with its built-in Xero and Odoo sandboxes in one process: for `bridge demo`,
-`bridge bench e2e` and the end-to-end tests. Part of the CLI's wiring (like cli.py it brings the
+"""SandboxedBridge: a whole bridge with its built-in Xero and Odoo sandboxes in one process, for `bridge demo`,
+`bridge bench e2e` and the end-to-end tests. Part of the CLI's wiring (like main.py it brings the
 web app and the worker together); the sandboxes stay separate stand-ins reached over HTTP.
 """
 
@@ -23,7 +23,7 @@ from bridge.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 # Odoo 17/18 post their webhook synchronously inside the user's transaction and commit afterwards
 # (odoo-facts §2.1: "the POST is made synchronously during the ORM operation, before commit"; a
 # receiver reading back at once saw no record after a create and the old value after a write). The
@@ -50,7 +50,7 @@ def _describe(condition: Callable) -> str:
     return source if len(source) <= 300 else source[:297] + "..."
 
 
-class World:
+class SandboxedBridge:
     """Xero sandbox + Odoo sandbox + bridge (web over HTTP, one or more workers), wired as a user would."""
 
     def __init__(
@@ -99,7 +99,7 @@ class World:
 
     # ------------------------------------------------------------------------------ start
 
-    def start(self) -> World:
+    def start(self) -> SandboxedBridge:
         from werkzeug.serving import make_server
 
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per sandbox request
@@ -152,6 +152,7 @@ class World:
         placeholder.server_close()
         self.url = f"http://127.0.0.1:{port}"
         environ["XERO_REDIRECT_URI"] = f"{self.url}/oauth/xero/callback"
+        self.environ = environ  # what `bridge …` commands need to act on this bridge
         self.settings = load_settings(environ)
         self.runtime = Runtime.from_settings(self.settings)
         app = create_app(runtime=self.runtime)
@@ -344,7 +345,7 @@ class World:
         if self.odoo is not None:
             self.odoo.stop()
 
-    def __enter__(self) -> World:
+    def __enter__(self) -> SandboxedBridge:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -353,7 +354,7 @@ class World:
 
 @functools.cache
 def _counting_worker():
-    """The worker class, counting the events it is handling (for World.busy)."""
+    """The worker class, counting the events it is handling (for SandboxedBridge.busy)."""
     from consumers.worker import Worker
 
     class CountingWorker(Worker):

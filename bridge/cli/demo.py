@@ -36,7 +36,7 @@ def _timed(
 
 
 def run_scenario(world) -> list[Step]:
-    from bridge.mismatch_cli import replay_entries
+    from bridge.cli.mismatch import replay_entries
     from bridge.store import mismatches
     from bridge.store.mismatches import MismatchFilter
 
@@ -132,10 +132,10 @@ def run_scenario(world) -> list[Step]:
 def demo(exit_after: bool, odoo_version: str, port: int) -> None:
     """Start Xero and Odoo sandboxes, the bridge (web + worker) on its embedded default, and walk
     through a scenario: Xero → Odoo, Odoo → Xero, a bad change, its fix and replay."""
-    from bridge.cli_world import World
+    from bridge.cli.sandboxed import SandboxedBridge
 
     click.echo("starting the Xero sandbox, the Odoo sandbox and the bridge …")
-    world = World(odoo_version=int(odoo_version), port=port)
+    world = SandboxedBridge(odoo_version=int(odoo_version), port=port)
     try:
         world.start()
     except OSError as exc:
