@@ -223,6 +223,23 @@ def make_runtime(tmp_path, namespace):
         runtime.close()
 
 
+@pytest.fixture(params=["rabbitmq+postgres", "embedded+sqlite"])
+def stack(request, make_runtime, probe):
+    """A bridge around the probe system, on production's pair (RabbitMQ, PostgreSQL) and on the
+    embedded default's (SQLite broker and store)."""
+    from tests.support.stack import Stack
+
+    broker, store = request.param.split("+")
+    database_url = None
+    if broker == "rabbitmq":
+        request.getfixturevalue("rabbitmq_url")
+    if store == "postgres":
+        database_url = request.getfixturevalue("postgres_url")
+    stack = Stack(make_runtime(broker, database_url=database_url), probe)
+    yield stack
+    stack.stop_workers()
+
+
 @pytest.fixture
 def probe():
     system = ProbeSystem()

@@ -80,11 +80,14 @@ def create_in_xero(world: SandboxedBridge, contact: dict) -> dict:
 
 
 def bound(world: SandboxedBridge, odoo_id: int | None = None, xero_id: str | None = None):
-    """The contact binding, read in a transaction of its own (each poll of a wait sees new commits)."""
+    """The contact binding once both ids are known, read in a transaction of its own (each poll of a
+    wait sees new commits; before a create the bridge notes only its source's id)."""
     with world.runtime.db.session() as session:
         if odoo_id is not None:
-            return bindings.by_odoo(session, "demo", "contact", odoo_id)
-        return bindings.by_xero(session, "demo", "contact", xero_id)
+            found = bindings.by_odoo(session, "demo", "contact", odoo_id)
+        else:
+            found = bindings.by_xero(session, "demo", "contact", xero_id)
+        return found if found is not None and found.xero_id and found.odoo_id else None
 
 
 def webhook_health(world: SandboxedBridge) -> WebhookHealth | None:

@@ -32,10 +32,13 @@ def odoo_tags(world: SandboxedBridge, name: str) -> list[dict]:
 
 
 def group_binding(world: SandboxedBridge, xero_id: str | None = None, odoo_id: int | None = None):
+    """The pair, once both ids are known (before a create the bridge notes only its source's)."""
     with world.runtime.db.session() as session:
         if xero_id is not None:
-            return bindings.by_xero(session, "demo", "contact_group", xero_id)
-        return bindings.by_odoo(session, "demo", "contact_group", odoo_id)
+            found = bindings.by_xero(session, "demo", "contact_group", xero_id)
+        else:
+            found = bindings.by_odoo(session, "demo", "contact_group", odoo_id)
+        return found if found is not None and found.xero_id and found.odoo_id else None
 
 
 def group_poller(world: SandboxedBridge) -> Scheduler:

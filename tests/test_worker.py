@@ -4,28 +4,12 @@ from __future__ import annotations
 
 import time
 
-import pytest
-
 from bridge.cli.mismatch import replay_entries
 from bridge.store import bindings, inbox, mismatches
 from bridge.store.mismatches import MismatchFilter
 from tests.support.stack import TENANT, Stack, wait_until, xero_event
 
 CONTACT = "0f6a2c1e-7b1d-4c55-9e1e-2a1d3f4b5c6d"
-
-
-@pytest.fixture(params=["rabbitmq+postgres", "embedded+sqlite"])
-def stack(request, make_runtime, probe):
-    """Production's pair (RabbitMQ, PostgreSQL) and the embedded default's (SQLite broker and store)."""
-    broker, store = request.param.split("+")
-    database_url = None
-    if broker == "rabbitmq":
-        request.getfixturevalue("rabbitmq_url")
-    if store == "postgres":
-        database_url = request.getfixturevalue("postgres_url")
-    stack = Stack(make_runtime(broker, database_url=database_url), probe)
-    yield stack
-    stack.stop_workers()
 
 
 def open_mismatches(stack: Stack, status: str | None = "open"):

@@ -5,26 +5,11 @@ from __future__ import annotations
 
 import logging
 
-import pytest
-
 from bridge.store import bindings, mismatches
 from bridge.store.mismatches import MismatchFilter
-from tests.support.stack import Stack, wait_until, xero_event
+from tests.support.stack import wait_until, xero_event
 
 CONTACT = "3c5d7e9f-1a2b-4c3d-8e4f-5a6b7c8d9e0f"
-
-
-@pytest.fixture(params=["rabbitmq+postgres", "embedded+sqlite"])
-def stack(request, make_runtime, probe):
-    broker, store = request.param.split("+")
-    database_url = None
-    if broker == "rabbitmq":
-        request.getfixturevalue("rabbitmq_url")
-    if store == "postgres":
-        database_url = request.getfixturevalue("postgres_url")
-    stack = Stack(make_runtime(broker, database_url=database_url, BRIDGE_DELIVERY_LIMIT="2"), probe)
-    yield stack
-    stack.stop_workers()
 
 
 def test_a_commit_that_fails_after_the_effect_is_redelivered_then_dead_lettered_naming_its_error(

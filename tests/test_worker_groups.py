@@ -7,8 +7,6 @@ import subprocess
 import sys
 import threading
 
-import pytest
-
 from consumers.base import Outcome, Translator
 from consumers.registry import Registry
 from consumers.worker import Worker
@@ -46,19 +44,6 @@ def invoice_event(resource_id: str) -> dict:
         "eventCategory": "INVOICE",
         "resourceUrl": f"https://api.xero.com/api.xro/2.0/Invoices/{resource_id}",
     }
-
-
-@pytest.fixture(params=["rabbitmq+postgres", "embedded+sqlite"])
-def stack(request, make_runtime, probe):
-    broker, store = request.param.split("+")
-    database_url = None
-    if broker == "rabbitmq":
-        request.getfixturevalue("rabbitmq_url")
-    if store == "postgres":
-        database_url = request.getfixturevalue("postgres_url")
-    stack = Stack(make_runtime(broker, database_url=database_url), probe)
-    yield stack
-    stack.stop_workers()
 
 
 def run_worker(stack: Stack, registry: Registry, **options) -> Worker:

@@ -65,13 +65,17 @@ class SandboxedBridge:
         time_scale: float = 1.0,
         odoo_hold_commit: float | None = None,
         xero_spec_dir: str | os.PathLike[str] | None = None,
+        connections: int = 1,
     ):
         """time_scale > 1 runs Xero's clock (limits, token lifetimes) that much faster, for benches.
 
         odoo_hold_commit: seconds Odoo keeps a transaction open after posting its webhook (default:
         ODOO_PRECOMMIT_WINDOW for the version; 0 turns the window off). xero_spec_dir: Xero's OpenAPI
         folder, which the Xero sandbox validates every request, response and webhook against (default:
-        default_xero_spec_dir()); without one validation is off and `xero.validation_note` says so."""
+        default_xero_spec_dir()); without one validation is off and `xero.validation_note` says so.
+        connections: how many Xero organisations ⇄ Odoo companies to map (ids "demo", then
+        "second"; the Xero sandbox has two organisations and the Odoo sandbox two companies)."""
+        self.connection_count = connections
         self.home = home or tempfile.mkdtemp(prefix="bridge-world-")
         self.odoo_version = odoo_version
         self.broker_url = broker_url
@@ -96,6 +100,7 @@ class SandboxedBridge:
         self._server = None
         self.url = ""
         self.connection_id = "demo"
+        self.connection_ids = ["demo", "second"][: self.connection_count]
 
     # ------------------------------------------------------------------------------ start
 
@@ -175,13 +180,14 @@ class SandboxedBridge:
         from bridge.store import connections
 
         with self.runtime.db.session() as session:
-            connections.add(
-                session,
-                "Demo Company",
-                self.xero.tenants[0].tenant_id,
-                self.odoo.company_ids[0],
-                id=self.connection_id,
-            )
+            for number in range(self.connection_count):
+                connections.add(
+                    session,
+                    "Demo Company" if number == 0 else f"Company {number + 1}",
+                    self.xero.tenants[number].tenant_id,
+                    self.odoo.company_ids[number],
+                    id=self.connection_ids[number],
+                )
         consent_url = requests.get(f"{self.url}/oauth/xero/start", allow_redirects=False, timeout=10).headers[
             "Location"
         ]

@@ -4,9 +4,10 @@ Both translators compare canonical forms: a record whose hash is what the bridge
 is an echo of the bridge's own write and is left alone — the end of ping-pong.
 
 `merge` is the rule that never loses data: a value one side merely lacks never blanks the other
-side's; a first match only fills blanks; a value is cleared only when the source cleared it after the
-last sync (its snapshot then had it). Collections (contact persons, group memberships) merge as sets:
-the source's additions are added, and only what the source removed since the last sync is removed.
+side's; a first match only fills blanks; after that only what the source changed since the last sync
+(its snapshot) is applied — so a value is cleared only when the source cleared it, and a field only
+the other side changed keeps its value. Collections (contact persons, group memberships) merge as
+sets: the source's additions are added, and only what it removed since the last sync is removed.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ class Canonical:
         }
 
     def digest(self) -> str:
-        return hashlib.sha256(json.dumps(self.hashed(), sort_keys=True).encode()).hexdigest()
+        return digest_of(self.hashed())
 
     def snapshot(self) -> dict:
         """What the binding keeps of this state, to tell later what a side changed since."""
@@ -77,26 +78,60 @@ def with_scalars_of(c: C, snapshot: dict) -> C:
     return dataclasses.replace(c, **values)
 
 
-def merge(incoming: C, current: C, last: dict | None) -> C:
+def changed(c: Canonical, before: dict | None) -> set[str]:
+    """The hashed fields whose value differs from a snapshot (every field when there is none)."""
+    now = c.snapshot()
+    if before is None:
+        return set(now)
+    return {name for name, value in now.items() if before.get(name) != value}
+
+
+def merge(incoming: C, current: C, last: dict | None, keep: frozenset[str] = frozenset()) -> C:
     """`incoming` (the source's state) applied onto `current` (the target's) without losing data.
 
     `last` is the source's snapshot at the last sync, or None when there is none (a first match):
-    then nothing the target has is cleared.
+    then the source's values win where it has one and the target's fill the blanks. With a snapshot,
+    only what the source changed since is applied — a value it cleared is cleared, one it merely
+    lacks is kept, and a field only the target changed keeps the target's value. `keep`: fields
+    whose current value wins (a conflict the target won).
     """
     values = {}
     for f in dataclasses.fields(incoming):
         new, cur = getattr(incoming, f.name), getattr(current, f.name)
         if not f.metadata.get("hash", True) or not f.metadata.get("merge", True):
             values[f.name] = new
-            continue
-        before = None if last is None else last.get(f.name)
-        if isinstance(new, tuple) and isinstance(cur, tuple):
-            values[f.name] = _merge_set(new, cur, before)
-        elif blank(new) and not blank(cur):
-            values[f.name] = new if last is not None and not blank(before) else cur
+        elif f.name in keep:
+            values[f.name] = cur
         else:
-            values[f.name] = new
+            values[f.name] = merged_value(new, cur, last, f.name)
     return dataclasses.replace(incoming, **values)
+
+
+def merge_snapshot(
+    incoming: Canonical, target: dict, last: dict | None, keep: frozenset[str] = frozenset()
+) -> dict:
+    """`merge` on a snapshot: what the target's last-sync state becomes with the source's changes."""
+    merged = {}
+    for name, new in incoming.snapshot().items():
+        cur = target.get(name)
+        merged[name] = cur if name in keep else jsonable(merged_value(new, cur, last, name))
+    return merged
+
+
+def merged_value(new: Any, cur: Any, last: dict | None, name: str) -> Any:
+    before = None if last is None else last.get(name)
+    if isinstance(new, (tuple, list)) and isinstance(cur, (tuple, list)):
+        return _merge_set(tuple(new), tuple(cur), before)
+    if last is None:
+        return cur if blank(new) and not blank(cur) else new
+    if jsonable(new) == before:
+        return cur  # the source did not change it since the last sync
+    return new
+
+
+def digest_of(snapshot: dict) -> str:
+    """The content hash of a snapshot (Canonical.digest of the state it records)."""
+    return hashlib.sha256(json.dumps(snapshot, sort_keys=True).encode()).hexdigest()
 
 
 def ordered(items) -> tuple:

@@ -16,7 +16,14 @@ from bridge.events import Event
 from bridge.store import bindings, connections
 from bridge.xero.client import idempotency_key
 from consumers.base import BindingUpdate, Context, Outcome, Translator
-from consumers.framework.canonical import Canonical, merge, with_scalars_of
+from consumers.framework.canonical import (
+    Canonical,
+    changed,
+    digest_of,
+    merge,
+    merge_snapshot,
+    with_scalars_of,
+)
 from consumers.framework.conflicts import log_conflict, xero_wins
 from consumers.framework.dependencies import commit_binding, ensure_dependencies
 from consumers.framework.scope import Scope, intend, scope_of
@@ -87,7 +94,12 @@ class SyncTranslator(Translator):
         # different write — the record changed meanwhile — never does (Xero refuses a reused key with
         # another body, xero-facts §3).
         key = idempotency_key(
-            src.system, src.model, source_id, incoming.digest()[:16], event.correlation_id, event.attempt
+            scope.connection_id,
+            src.model,
+            source_id,
+            incoming.digest()[:16],
+            event.correlation_id,
+            event.attempt,
         )
         if target_id is None:
             if not scope.policy.may_create():
@@ -96,29 +108,43 @@ class SyncTranslator(Translator):
             written = tgt.create(target_client, scope, incoming, source_id, key)
             if written is None:
                 return Outcome("skipped", note=f"{src.label} {source_id} is inactive and was never synced")
-            return self._bound(record, written, incoming, incoming, "created", name)
+            return self._bound(record, written, incoming, incoming.snapshot(), "created", name)
 
         current_record = tgt.fetch(target_client, target_id)
         if current_record is None:
             raise PermanentError(f"{tgt.label} {target_id} bound to {src.label} {source_id} is gone")
         current = tgt.canonical(target_client, current_record)
         if current.digest() == incoming.digest():
-            return self._bound(record, current_record, incoming, current, "unchanged", name)
-        if self._target_changed(scope, current):
+            return self._bound(record, current_record, incoming, current.snapshot(), "unchanged", name)
+        last_src, last_tgt = scope.snapshot(src.system), scope.snapshot(tgt.system)
+        keep: frozenset[str] = frozenset()
+        clash = self._clash(scope, incoming, current, last_src, last_tgt)
+        if clash:
             winner = self._winner(scope, record, current_record)
             policy = scope.policy.conflict_policy
-            note = f"both sides changed since the last sync; {winner.title()}'s change was kept ({policy})"
+            note = (
+                f"both sides changed {', '.join(sorted(clash))} since the last sync; "
+                f"{winner.title()}'s change was kept ({policy})"
+            )
             if winner == tgt.system:
                 log_conflict(ctx, event, winner, current, incoming, note, name)
-                return Outcome(f"conflict-{winner}-kept", record_name=name)
-            log_conflict(ctx, event, winner, incoming, current, note, name)
-        merged = merge(incoming, current, scope.snapshot(src.system))
+                keep = frozenset(clash)
+            else:
+                log_conflict(ctx, event, winner, incoming, current, note, name)
+        merged = merge(incoming, current, last_src, keep)
+        # The target's last-sync state with the source's changes applied: a change the target made
+        # itself and has not sent yet stays a change, so its own event still brings it across.
+        after = (
+            merge_snapshot(incoming, last_tgt, last_src, keep) if last_tgt is not None else merged.snapshot()
+        )
         if merged.digest() == current.digest():
-            return self._bound(record, current_record, incoming, current, "unchanged", name)
+            if keep:  # the target won and the source brought nothing else: the target's event goes next
+                return Outcome(f"conflict-{tgt.system}-kept", record_name=name)
+            return self._bound(record, current_record, incoming, after, "unchanged", name)
         if not scope.policy.may_update():
             return Outcome("skipped", note=f"{self.entity}: mode does not allow updates")
         written = tgt.update(target_client, scope, target_id, merged, current, key)
-        return self._bound(record, written, incoming, merged, "updated", name)
+        return self._bound(record, written, incoming, after, "updated", name)
 
     # ------------------------------------------------------------------------------ steps
 
@@ -155,6 +181,8 @@ class SyncTranslator(Translator):
         has_company = "company_id" in root.fields_of(self.src.model)
         fields = ["company_id"] if has_company else ["id"]
         row = root.read_one(self.src.model, int(event.resource_id), fields)
+        if row is None and event.change_type != "delete":
+            raise NotYetVisible(f"{self.src.label} {event.resource_id} is not readable yet")
         if row is None:  # gone: the connections that had it
             with ctx.db.session() as session:
                 return [
@@ -183,7 +211,7 @@ class SyncTranslator(Translator):
         if target_id is None:
             return Outcome("skipped", note=f"deleted in {self.src.system.title()} and never synced")
         key = idempotency_key(
-            self.src.system, self.src.model, source_id, "gone", event.correlation_id, event.attempt
+            scope.connection_id, self.src.model, source_id, "gone", event.correlation_id, event.attempt
         )
         client = self.tgt.client(ctx, scope)
         written = self.tgt.other_gone(client, scope, target_id, key)
@@ -245,14 +273,26 @@ class SyncTranslator(Translator):
             self.src.system
         )
 
-    def _target_changed(self, scope: Scope, current: Canonical) -> bool:
-        """Did the target change since the last sync, too (a conflict)?"""
+    @staticmethod
+    def _clash(
+        scope: Scope, incoming: Canonical, current: Canonical, last_src: dict | None, last_tgt: dict | None
+    ) -> set[str]:
+        """Fields both sides changed since the last sync, to different values: a conflict. Collections
+        never clash — they merge as sets."""
         if scope.binding is None:
-            return False
-        before = scope.snapshot(self.tgt.system)
-        if before is not None:
-            return current.snapshot() != before
-        return current.digest() != scope.binding.content_hash
+            return set()
+        if last_tgt is not None:
+            target_changed = changed(current, last_tgt)
+        else:  # a binding from before snapshots: the hash says whether the target changed at all
+            target_changed = (
+                changed(current, None) if current.digest() != scope.binding.content_hash else set()
+            )
+        now, theirs = incoming.snapshot(), current.snapshot()
+        return {
+            name
+            for name in changed(incoming, last_src) & target_changed
+            if now[name] != theirs[name] and not isinstance(now[name], list)
+        }
 
     def _winner(self, scope: Scope, record: dict, current_record: dict) -> str:
         xero_record, odoo_record = (
@@ -263,14 +303,9 @@ class SyncTranslator(Translator):
         return "xero" if wins else "odoo"
 
     def _bound(
-        self,
-        record: dict,
-        written: dict,
-        incoming: Canonical,
-        after: Canonical,
-        action: str,
-        name: str | None,
+        self, record: dict, written: dict, incoming: Canonical, after: dict, action: str, name: str | None
     ) -> Outcome:
+        """The binding after this sync: the source as it is, the target as `after` records it."""
         records = {self.src.system: (self.src, record), self.tgt.system: (self.tgt, written)}
         xero_side, xero_record = records["xero"]
         odoo_side, odoo_record = records["odoo"]
@@ -279,10 +314,10 @@ class SyncTranslator(Translator):
             BindingUpdate(
                 xero_id=xero_side.record_id(xero_record),
                 odoo_id=odoo_side.record_id(odoo_record),
-                content_hash=after.digest(),
+                content_hash=digest_of(after),
                 xero_version=xero_side.version(xero_record),
                 odoo_version=odoo_side.version(odoo_record),
-                snapshot={self.src.system: incoming.snapshot(), self.tgt.system: after.snapshot()},
+                snapshot={self.src.system: incoming.snapshot(), self.tgt.system: after},
             ),
             record_name=name,
         )
