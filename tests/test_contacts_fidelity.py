@@ -216,5 +216,38 @@ def test_a_users_partner_edited_in_odoo_is_not_sent_to_xero(world):
     admin = world.odoo.env("admin")
     (me,) = admin.search_read("res.users", [("login", "=", "admin")], ["partner_id"])
     admin.write("res.partner", me["partner_id"][0], {"phone": "+64 9 555 0999"})
+    admin.create("res.partner", {"name": "A Real Contact Ltd", "is_company": True})  # sent after it
+    world.wait(lambda: xero_contact_named(world, "A Real Contact Ltd"), message="the real contact in Xero")
     world.settle()
     assert xero_contact_named(world, me["partner_id"][1]) is None
+
+
+def test_changes_to_different_fields_on_both_sides_both_survive_without_a_conflict(world):
+    created = world.xero_api(
+        "PUT", "Contacts", json={"Contacts": [{"Name": "Both Sides Ltd", "EmailAddress": "old@both.test"}]}
+    ).json()["Contacts"][0]
+    admin = world.odoo.env("admin")
+    (partner,) = world.wait(lambda: admin.search("res.partner", [("name", "=", "Both Sides Ltd")]))
+    world.settle()
+    world.stop_workers()  # both change while the bridge is not looking
+    element = {"ContactID": created["ContactID"], "EmailAddress": "new@both.test"}
+    world.xero_api("POST", f"Contacts/{created['ContactID']}", json={"Contacts": [element]})
+    admin.write("res.partner", partner, {"phone": "+64 9 555 0456"})
+    world.xero.wait_for_webhooks()
+    world.start_worker()
+    world.wait(
+        lambda: admin.read("res.partner", [partner], ["email"])[0]["email"] == "new@both.test",
+        message="Xero's new email in Odoo",
+    )
+    world.wait(
+        lambda: any(
+            p.get("PhoneNumber") == "+64 9 555 0456"
+            for p in xero_contact_named(world, "Both Sides Ltd")["Phones"]
+        ),
+        message="Odoo's new phone in Xero",
+    )
+    world.settle()
+    assert xero_contact_named(world, "Both Sides Ltd")["EmailAddress"] == "new@both.test"
+    assert admin.read("res.partner", [partner], ["phone"])[0]["phone"] == "+64 9 555 0456"
+    with world.runtime.db.session() as session:
+        assert [e for e in mismatches.find(session, MismatchFilter()) if e.kind == "conflict"] == []
