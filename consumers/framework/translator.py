@@ -8,6 +8,7 @@ its two Sides (sides.py); nothing here knows any entity.
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from typing import Any
 
@@ -32,6 +33,9 @@ from consumers.framework.sides import Side
 # A deletion notified before its transaction commits (odoo-facts §2.1) still finds the record:
 # that many tries wait for the commit; after them the deletion was rolled back and it is an update.
 DELETE_CONFIRM_TRIES = 3
+# Seconds between the quick re-reads of a change not visible yet (odoo-facts §2.1: Odoo 17/18 commit
+# right after their webhook returns), before the event goes on the retry ladder.
+VISIBILITY_WAITS = (0.1, 0.2, 0.3, 0.5)
 
 
 class SyncTranslator(Translator):
@@ -60,10 +64,9 @@ class SyncTranslator(Translator):
             return Outcome("skipped", note=f"{self.entity}: direction is {scope.policy.direction}")
         source_client = src.client(ctx, scope)
         if record is None:
-            record = self._fetch(event, source_client, source_id)
+            record = self._fetch_current(event, source_client, source_id)
         if record is None:
             return self._source_gone(ctx, event, scope, source_id)
-        src.confirm_current(event, record)
         parent = src.redirect(source_client, record)
         if parent is not None:
             # Its change is the parent's; the child's change is committed, so the parent's read sees
@@ -193,6 +196,22 @@ class SyncTranslator(Translator):
         if company_id:
             return [c for c in active if c.odoo_company_id == company_id]
         return [c for c in active if c.odoo_company_id is not None]  # shared: every connection
+
+    def _fetch_current(self, event: Event, client: Any, source_id: Any) -> dict | None:
+        """The record as the change left it. Odoo 17/18 notify before their commit, which usually
+        follows within a moment: a few short reads first, then the retry ladder (whose first step is
+        seconds) if the change is still not visible."""
+        for wait in (*VISIBILITY_WAITS, None):
+            try:
+                record = self._fetch(event, client, source_id)
+                if record is not None:
+                    self.src.confirm_current(event, record)
+                return record
+            except NotYetVisible:
+                if wait is None:
+                    raise
+                time.sleep(wait)
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def _fetch(self, event: Event, client: Any, source_id: Any) -> dict | None:
         record = self.src.fetch(client, source_id)
