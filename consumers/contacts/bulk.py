@@ -9,6 +9,7 @@ import json
 import math
 from collections.abc import Iterator
 from datetime import datetime
+from functools import cached_property
 
 from bridge.store import bindings
 from bridge.xero.batch import BatchItem, export_batch
@@ -27,7 +28,7 @@ class ContactBulk(BulkSync):
 
     def export_domain(self, since: datetime | None, after_id: int) -> list:
         """The company's (and shared) top-level contacts — not users' or companies' own partners."""
-        excluded = sorted(OdooLookups(self.odoo).excluded_partner_ids())
+        excluded = sorted(self.lookups.excluded_partner_ids())
         return [
             ("parent_id", "=", False),
             ("id", "not in", excluded),
@@ -35,15 +36,19 @@ class ContactBulk(BulkSync):
         ]
 
     def export_fields(self) -> list[str]:
-        lookups = OdooLookups(self.odoo)
-        return [f for f in PARTNER_FIELDS if f in set(lookups.partner_fields())]
+        return [f for f in PARTNER_FIELDS if f in set(self.lookups.partner_fields())]
+
+    @cached_property
+    def lookups(self) -> OdooLookups:
+        """One per run: users' and companies' partners, countries and tags are read once, not per page."""
+        return OdooLookups(self.odoo)
 
     def export_calls(self, records: int) -> int:
         return 1 + math.ceil(records / BATCH_SIZE)  # the groups read, then one call per 50 (+ memberships)
 
     def export_pages(self, pages: Iterator[list[dict]], report: Report, dry_run: bool) -> None:
         client = self.xero()
-        lookups = OdooLookups(self.odoo)
+        lookups = self.lookups
         if not dry_run:  # dependencies first: every tag is a contact group before a contact is sent
             from consumers.contact_groups import GroupBulk
 

@@ -48,9 +48,6 @@ class SyncTranslator(Translator):
     def __repr__(self) -> str:
         return f"<{self.entity} {self.src.system} → {self.tgt.system}>"
 
-    def record_name(self, event: Event) -> str | None:
-        return super().record_name(event)
-
     # ------------------------------------------------------------------------------ apply
 
     def apply(self, event: Event, ctx: Context, record: dict | None = None) -> Outcome:
@@ -240,18 +237,11 @@ class SyncTranslator(Translator):
             )
         after = self.tgt.canonical(client, written)
         # The binding remembers the state written, so the echo of this write is recognised.
-        ids = {self.src.system: source_id, self.tgt.system: self.tgt.record_id(written)}
-        return Outcome(
-            "archived",
-            BindingUpdate(
-                xero_id=ids["xero"],
-                odoo_id=ids["odoo"],
-                content_hash=after.digest(),
-                **{f"{self.tgt.system}_version": self.tgt.version(written)},
-                snapshot={self.tgt.system: after.snapshot()},
-            ),
-            record_name=self.tgt.name(written),
-        )
+        binding = self._binding(
+            source_id, self.tgt.record_id(written), after.digest(), {self.tgt.system: after.snapshot()},
+            target_record=written,
+        )  # fmt: skip
+        return Outcome("archived", binding, record_name=self.tgt.name(written))
 
     def _own_create(
         self, ctx: Context, scope: Scope, record: dict, target_id: Any, incoming: Canonical, name: str | None
@@ -265,18 +255,11 @@ class SyncTranslator(Translator):
             pending = (noted.snapshot or {}).get("pending") if noted is not None else None
         if pending is None or pending != incoming.snapshot():
             return None
-        ids = {self.src.system: self.src.record_id(record), self.tgt.system: target_id}
-        return Outcome(
-            "unchanged",
-            BindingUpdate(
-                xero_id=ids["xero"],
-                odoo_id=ids["odoo"],
-                content_hash=incoming.digest(),
-                **{f"{self.src.system}_version": self.src.version(record)},
-                snapshot={self.src.system: incoming.snapshot(), self.tgt.system: pending},
-            ),
-            record_name=name,
-        )
+        binding = self._binding(
+            self.src.record_id(record), target_id, incoming.digest(),
+            {self.src.system: incoming.snapshot(), self.tgt.system: pending}, source_record=record,
+        )  # fmt: skip
+        return Outcome("unchanged", binding, record_name=name)
 
     @staticmethod
     def _bound_id(scope: Scope, system: str) -> Any | None:
@@ -325,18 +308,30 @@ class SyncTranslator(Translator):
         self, record: dict, written: dict, incoming: Canonical, after: dict, action: str, name: str | None
     ) -> Outcome:
         """The binding after this sync: the source as it is, the target as `after` records it."""
-        records = {self.src.system: (self.src, record), self.tgt.system: (self.tgt, written)}
-        xero_side, xero_record = records["xero"]
-        odoo_side, odoo_record = records["odoo"]
-        return Outcome(
-            action,
-            BindingUpdate(
-                xero_id=xero_side.record_id(xero_record),
-                odoo_id=odoo_side.record_id(odoo_record),
-                content_hash=digest_of(after),
-                xero_version=xero_side.version(xero_record),
-                odoo_version=odoo_side.version(odoo_record),
-                snapshot={self.src.system: incoming.snapshot(), self.tgt.system: after},
-            ),
-            record_name=name,
+        binding = self._binding(
+            self.src.record_id(record), self.tgt.record_id(written), digest_of(after),
+            {self.src.system: incoming.snapshot(), self.tgt.system: after},
+            source_record=record, target_record=written,
+        )  # fmt: skip
+        return Outcome(action, binding, record_name=name)
+
+    def _binding(
+        self,
+        source_id: Any,
+        target_id: Any,
+        content_hash: str,
+        snapshot: dict,
+        *,
+        source_record: dict | None = None,
+        target_record: dict | None = None,
+    ) -> BindingUpdate:
+        """The pair by side, with the versions of the records at hand (pollers compare them)."""
+        ids = {self.src.system: source_id, self.tgt.system: target_id}
+        versions = {
+            f"{side.system}_version": side.version(found)
+            for side, found in ((self.src, source_record), (self.tgt, target_record))
+            if found is not None
+        }
+        return BindingUpdate(
+            xero_id=ids["xero"], odoo_id=ids["odoo"], content_hash=content_hash, snapshot=snapshot, **versions
         )
