@@ -1,8 +1,9 @@
 """Flask app factory and the request pipeline of the Accounting API:
 
 faults(before) → bearer token (401) → tenant (403) → rate limits (429) → [concurrency slot: latency →
-route → scope (403) → Idempotency-Key → OpenAPI request check (400) → handler → webhooks → OpenAPI
-response check] → limit headers → faults(after)."""
+route → Accept (406) → scope (403) → Idempotency-Key → read-only/unknown fields dropped and recorded →
+OpenAPI request check (400) → handler → webhooks → OpenAPI response check] → limit headers →
+faults(after)."""
 
 from __future__ import annotations
 
@@ -21,11 +22,13 @@ from . import idempotency, scopes
 from .errors import (
     forbidden,
     json_response,
+    not_acceptable,
     not_found,
     too_many_requests,
     unauthorized,
     validation_exception,
 )
+from .formats import parse_if_modified_since, rfc3339_utc
 from .oauth_routes import identity_blueprint
 from .resources.base import BadRequest, Ctx
 from .spec import SpecRequest
@@ -115,24 +118,49 @@ def create_app(sb: XeroSandbox) -> Flask:
     return app
 
 
-def _spec_request(spec_path: str, tenant_id: str | None) -> SpecRequest:
-    """The request as the spec sees it, built once per request (in `g`) for both checks. Two adjustments:
+def request_body(sb: XeroSandbox, which: str, spec_path: str) -> bytes:
+    """The body as the handler and the validator see it: without the read-only and unknown fields Xero
+    ignores, each of them recorded on the sandbox (`ignored_fields`). Computed once per request."""
+    cached = g.get("clean_body")
+    if cached is not None:
+        return cached
+    body = request.get_data()
+    if sb.validator is not None and (request.mimetype or "") == "application/json":
+        body, ignored = sb.validator.strip_ignored(which, request.method, spec_path, body)
+        for pointer, reason in ignored:
+            sb.record_ignored(request.method, spec_path, pointer, reason)
+    g.clean_body = body
+    return body
+
+
+def _spec_request(sb: XeroSandbox, which: str, spec_path: str, tenant_id: str | None) -> SpecRequest:
+    """The request as the spec sees it, built once per request (in `g`) for both checks. Adjustments:
     a custom connection may omit xero-tenant-id (xero-facts §7), which the spec marks required, so the
-    token's tenant is filled in; attachment bodies are declared `type: string, format: byte` ("Byte array
-    of file in body") and only `application/octet-stream`, while Xero takes raw bytes of the file's own
-    type, so the validator gets their base64 text, which is what `format: byte` describes."""
+    token's tenant is filled in; If-Modified-Since is declared `format: date-time` (RFC 3339, zone
+    required) while Xero reads a zone-less timestamp as UTC (xero-facts §5) and clients send one
+    (xero-python serialises a naive datetime with isoformat()) or an HTTP date, so a header the sandbox
+    can read is shown to the validator in RFC 3339; attachment bodies are declared
+    `type: string, format: byte` ("Byte array of file in body") and only `application/octet-stream`,
+    while Xero takes raw bytes of the file's own type, so the validator gets their base64 text, which is
+    what `format: byte` describes."""
     cached = g.get("spec_request")
     if cached is not None:
         return cached
     headers = Headers(request.headers)
     if tenant_id and "xero-tenant-id" not in headers:
         headers["xero-tenant-id"] = tenant_id
-    body: bytes | str = request.get_data()
+    since = parse_if_modified_since(headers.get("If-Modified-Since") or "")
+    if since is not None:
+        headers["If-Modified-Since"] = rfc3339_utc(since)
+    body: bytes | str = request_body(sb, which, spec_path)
     content_type = request.content_type or ""
     if "/Attachments/" in spec_path:
         content_type = "application/octet-stream"
         body = base64.b64encode(body).decode() if body else body
-    g.spec_request = SpecRequest(request.method, spec_path, request.args, headers, body, content_type)
+    located = sb.validator.locate(which, request.method, spec_path) if sb.validator is not None else None
+    g.spec_request = SpecRequest(
+        request.method, spec_path, request.args, headers, body, content_type, located
+    )
     return g.spec_request
 
 
@@ -141,7 +169,7 @@ def _check_request(
 ) -> Response | None:
     if sb.validator is None:
         return None
-    errors = sb.validator.request_errors(which, _spec_request(spec_path, tenant_id))
+    errors = sb.validator.request_errors(which, _spec_request(sb, which, spec_path, tenant_id))
     if not errors:
         return None
     message = "The request does not match Xero's OpenAPI description: " + "; ".join(errors)
@@ -158,7 +186,7 @@ def _check_response(
         response_type = "application/octet-stream"  # the spec declares only this type for downloads
     errors = sb.validator.response_errors(
         which,
-        _spec_request(spec_path, tenant_id),
+        _spec_request(sb, which, spec_path, tenant_id),
         resp.status_code,
         resp.get_data(),
         response_type,
@@ -190,11 +218,15 @@ def _accounting(sb: XeroSandbox, path: str) -> Response:
     return resp
 
 
-def _wants_json(path: str) -> bool:
+def _wants_json(sb: XeroSandbox, path: str, spec_path: str) -> bool:
     """Xero answers XML unless the client asks for JSON (D-REQ: "By default all successful responses on the
     accounting API are returned as XML"). The sandbox serves JSON only, so a client that would get XML from
-    Xero is told so instead of being served JSON it would never see there. File downloads are exempt."""
+    Xero is told so instead of being served JSON it would never see there. Exempt: file downloads, and
+    operations whose success answer is empty (xero-python sends no Accept for those, e.g.
+    delete_contact_group_contacts, and Xero answers 204)."""
     if request.method == "GET" and "/Attachments/" in path:
+        return True
+    if sb.validator is not None and sb.validator.answers_without_body(request.method, spec_path):
         return True
     return request.accept_mimetypes.quality("application/json") > 0 and "application/json" in (
         request.headers.get("Accept") or ""
@@ -216,12 +248,12 @@ def _within_slot(sb: XeroSandbox, tok: Any, tenant_id: str, path: str, spec_path
         if known:
             return Response("Method Not Allowed", status=405, mimetype="text/plain")
         return not_found()
-    if not _wants_json(path):
-        return Response(
-            "Xero answers this request in XML because its Accept header does not ask for application/json; "
-            "the Xero sandbox serves JSON only. Send Accept: application/json.",
-            status=406,
-            mimetype="text/plain",
+    # Xero's paths are case-insensitive, the spec's are not: checks use the canonical spelling.
+    canonical = API_PREFIX + (route.spec_template or route.template).format(**params)
+    if not _wants_json(sb, path, canonical):
+        return not_acceptable(
+            "The Xero sandbox serves JSON only: send 'Accept: application/json'. "
+            "(Xero itself would answer this request in XML.)"
         )
     if not scopes.allowed(route.family, request.method, tok.grant.scopes):
         return forbidden("AuthorizationUnsuccessful")
@@ -245,8 +277,7 @@ def _within_slot(sb: XeroSandbox, tok: Any, tenant_id: str, path: str, spec_path
                 stored.body, status=stored.status, mimetype=stored.content_type, headers=stored.headers
             )
     try:
-        # Xero's paths are case-insensitive, the spec's are not: check against the canonical spelling.
-        resp = _handle(sb, route, params, tenant_id, path, API_PREFIX + route.template.format(**params))
+        resp = _handle(sb, route, params, tenant_id, path, canonical)
     except BaseException:
         if use_key:
             sb.idempotency.abandon(key or "")
@@ -275,7 +306,7 @@ def _handle(
         path=path,
         args=request.args,
         headers=request.headers,
-        body=request.get_data(),
+        body=request_body(sb, "accounting", spec_path),
         content_type=request.content_type or "",
         clock=sb.clock,
         api_base=sb.resource_base_url,

@@ -54,6 +54,11 @@ def forbidden(detail: str = "AuthenticationUnsuccessful") -> Response:
     return _problem(403, "Forbidden", detail)
 
 
+def not_acceptable(detail: str) -> Response:
+    """406, the sandbox's own answer where Xero would answer XML: says in JSON what to send instead."""
+    return _problem(406, "Not Acceptable", detail)
+
+
 def not_found() -> Response:
     return Response(NOT_FOUND_TEXT, status=404, mimetype="text/plain")
 

@@ -43,9 +43,19 @@ def parse_day(value: object) -> date | None:
         return None
 
 
+def rfc3339_utc(epoch_seconds: float) -> str:
+    """`2026-12-01T05:24:21.824626Z`: an instant as the spec's `format: date-time` wants it."""
+    return datetime.fromtimestamp(epoch_seconds, UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
 def parse_if_modified_since(value: str) -> float | None:
-    """If-Modified-Since as Xero reads it: ISO 8601 without zone is UTC; RFC 1123 also accepted."""
+    """If-Modified-Since as Xero reads it (xero-facts §5): ISO 8601, zone-less meaning UTC (as
+    xero-python sends it, e.g. `2026-12-01T05:24:21.824626`) or zoned; or an HTTP date
+    (`Tue, 01 Dec 2026 05:34:19 GMT`, as pyxero sends it: src/xero/basemanager.py). None when
+    unreadable."""
     value = value.strip()
+    if not value:
+        return None
     try:
         dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:

@@ -253,14 +253,31 @@ class IdentityService:
         return claims
 
     # -- token endpoint ----------------------------------------------------------------------------
+    def client_authenticated(self, form: dict[str, str], auth_header: str | None) -> bool:
+        """RFC 6749 §2.3.1: the client authenticates with HTTP Basic (`client_secret_basic`) or with
+        client_id and client_secret form fields (`client_secret_post`), never both in one request.
+        Xero takes either: its own SDK refreshes with the form fields, and Xero answered 200 to exactly
+        that in the SDK's recorded tests (XeroAPI/xero-python
+        tests/test_api_client/cassettes/test_token_api_refresh_token.yaml; xero_python/api_client/oauth2.py
+        TokenApi.refresh_token)."""
+        basic = _basic_client(auth_header)
+        if basic is not None and "client_secret" in form:
+            return False
+        client = basic if basic is not None else (form.get("client_id"), form.get("client_secret"))
+        return client == (self.credentials.client_id, self.credentials.client_secret)
+
     def token(self, form: dict[str, str], auth_header: str | None) -> Response:
-        client = _basic_client(auth_header)
         grant_type = form.get("grant_type", "")
-        pkce_public = client is None and grant_type == "authorization_code" and form.get("code_verifier")
+        pkce_public = (
+            _basic_client(auth_header) is None
+            and "client_secret" not in form
+            and grant_type == "authorization_code"
+            and form.get("code_verifier")
+        )
         if pkce_public:
             if form.get("client_id") != self.credentials.client_id:
                 return oauth_error("invalid_client", status=400)
-        elif client != (self.credentials.client_id, self.credentials.client_secret):
+        elif not self.client_authenticated(form, auth_header):
             return oauth_error("invalid_client", status=400)
         with self._lock:
             if grant_type == "authorization_code":
@@ -329,7 +346,7 @@ class IdentityService:
     def revoke(self, form: dict[str, str], auth_header: str | None) -> Response:
         """POST /connect/revocation with a refresh token: the token stops working and, as reported for
         Xero (xero-facts §7 ⚠ R26), the user's connections to this app are removed."""
-        if _basic_client(auth_header) != (self.credentials.client_id, self.credentials.client_secret):
+        if not self.client_authenticated(form, auth_header):  # RFC 7009 §2.1: as at the token endpoint
             return oauth_error("invalid_client")
         with self._lock:
             token = self.refresh_tokens.pop(form.get("token", ""), None)

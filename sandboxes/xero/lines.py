@@ -72,7 +72,11 @@ def compute(
         if not line.get("Description") and not line.get("ItemCode"):
             out.errors.append("Description must be specified.")
             continue
-        if len(line.get("Tracking") or []) > 2:
+        # TrackingCategories are not modelled: Tracking options are taken by name as given and echoed;
+        # an untracked line carries an empty list, as Xero serves it (ACC examples of getInvoice).
+        tracking = line.get("Tracking")
+        line["Tracking"] = tracking if isinstance(tracking, list) else []
+        if len(line["Tracking"]) > 2:
             out.errors.append("A line item can have at most 2 tracking categories.")
         qty = to_decimal(line.get("Quantity"))
         unit = to_decimal(line.get("UnitAmount"))

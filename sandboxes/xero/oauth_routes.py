@@ -112,7 +112,7 @@ def identity_blueprint(service: IdentityService, auto_approve: bool) -> Blueprin
                 "subject_types_supported": ["public"],
                 "id_token_signing_alg_values_supported": ["RS256"],
                 "code_challenge_methods_supported": ["plain", "S256"],
-                "token_endpoint_auth_methods_supported": ["client_secret_basic"],
+                "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
             }
         )
 

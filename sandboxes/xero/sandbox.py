@@ -7,7 +7,7 @@ import os
 import threading
 import time
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from werkzeug.serving import BaseWSGIServer, make_server
 
@@ -30,6 +30,15 @@ FULL_SCOPES = (
     "accounting.payments accounting.banktransactions accounting.manualjournals accounting.attachments"
 )
 _DEFAULT = object()
+
+
+class IgnoredField(NamedTuple):
+    """One field the sandbox dropped from a request body, as Xero ignores it."""
+
+    method: str
+    path: str  # the operation's path, e.g. /api.xro/2.0/Invoices
+    pointer: str  # JSON pointer into the body, e.g. /Invoices/0/HasAttachments
+    reason: str  # "read-only" or "unknown"
 
 
 class XeroSandbox:
@@ -86,6 +95,7 @@ class XeroSandbox:
         self.faults = FaultInjector()
         self.router = build_router()
         self.spec_violations: list[str] = []
+        self.ignored_fields: list[IgnoredField] = []
         self._violations_lock = threading.Lock()
         self.spec_dir = resolve_spec_dir(spec_dir)
         self.validator: SpecValidator | None = None
@@ -118,6 +128,14 @@ class XeroSandbox:
         log.error("xero sandbox spec violation: %s", message)
         with self._violations_lock:
             self.spec_violations.append(message)
+
+    def record_ignored(self, method: str, path: str, pointer: str, reason: str) -> None:
+        """A field of a request body that Xero ignores ("read-only" or "unknown") and the sandbox dropped.
+        Xero answers such a request as if the field were absent; a test that wants its client to send
+        only writable, known fields asserts `ignored_fields == []`."""
+        log.info("xero sandbox ignored a %s field: %s %s %s", reason, method, path, pointer)
+        with self._violations_lock:
+            self.ignored_fields.append(IgnoredField(method, path, pointer, reason))
 
     def _check_webhook_payload(self, payload: dict[str, Any]) -> None:
         if self.validator is not None:

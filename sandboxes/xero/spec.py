@@ -4,6 +4,11 @@ The accounting file loads only with openapi-core's spec validator off, and parsi
 parsed once per process and cached (xero-facts §11). Two known defects of the file are normalised in memory:
 boolean properties whose `default` is the string 'false', and read-only properties with a default (which
 openapi-core would otherwise inject into request bodies and then refuse as writes to read-only fields).
+
+Read-only and unknown fields in a request body are not errors: Xero ignores both (its own SDK sends
+read-only fields such as `HasAttachments: false` on every invoice, payment, purchase order and manual
+journal). `strip_ignored` removes them before validation and before the handler sees the body, and names
+them so the sandbox can record them (`XeroSandbox.ignored_fields`).
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import functools
 import json
 import logging
 import os
+import re
 import threading
 import warnings
 from pathlib import Path
@@ -25,6 +31,7 @@ ACCOUNTING_FILE = "xero_accounting.yaml"
 IDENTITY_FILE = "xero-identity.yaml"
 WEBHOOKS_FILE = "xero-webhooks.yaml"
 XERO_HOST = "https://api.xero.com"
+IgnoredField = tuple[str, str]  # (JSON pointer into the body, "read-only" | "unknown")
 # Statuses Xero returns that the spec leaves undeclared (xero-facts §6); their bodies cannot be checked.
 UNDECLARED_ERROR_STATUSES = {400, 401, 403, 404, 405, 406, 413, 429, 500, 501, 503}
 
@@ -88,18 +95,31 @@ class SpecRequest:
     """openapi-core's Request protocol, with Xero's public host so the spec's server URL matches."""
 
     def __init__(
-        self, method: str, path: str, query: Any, headers: Any, body: bytes | str | None, content_type: str
+        self,
+        method: str,
+        path: str,
+        query: Any,
+        headers: Any,
+        body: bytes | str | None,
+        content_type: str,
+        located: tuple[str, dict[str, str]] | None = None,
     ) -> None:
+        """`located`: the spec template (with the server's base path) and path parameters the request
+        stands for (SpecValidator.locate); without it openapi-core matches the path itself."""
         from openapi_core.datatypes import RequestParameters
         from werkzeug.datastructures import Headers, ImmutableMultiDict
 
         self.method = method.lower()
         self.path = path
+        self.path_pattern = located[0] if located else None
         self.host_url = XERO_HOST
         self.body = body if body else None
         self.content_type = content_type or "application/octet-stream"
         self.parameters = RequestParameters(
-            query=ImmutableMultiDict(query), header=Headers(headers), cookie={}
+            query=ImmutableMultiDict(query),
+            header=Headers(headers),
+            cookie={},
+            path=dict(located[1]) if located else {},
         )
 
 
@@ -155,10 +175,7 @@ class SpecValidator:
                 result = api.unmarshal_request(req)
             except Exception as exc:  # path or operation not in the spec
                 return [_describe(exc)]
-        errors = [_describe(e) for e in result.errors if not _is_security_error(e)]
-        if not errors and isinstance(req.body, bytes) and req.content_type.startswith("application/json"):
-            errors.extend(self._unknown_fields(which, req.method, req.path, req.body))
-        return errors
+        return [_describe(e) for e in result.errors if not _is_security_error(e)]
 
     def response_errors(
         self,
@@ -190,25 +207,53 @@ class SpecValidator:
             errors.append(_describe(err))
         return errors
 
+    def locate(self, which: str, method: str, path: str) -> tuple[str, dict[str, str]] | None:
+        """For an accounting request: the spec template it stands for, as openapi-core's `path_pattern`
+        (server base path included), and its path parameters. None for other APIs or unknown paths."""
+        if which != "accounting":
+            return None
+        found = _locate(self._accounting, method, path)
+        if found is None:
+            return None
+        return "/api.xro/2.0" + found[0], dict(found[1])
+
+    def answers_without_body(self, method: str, path: str) -> bool:
+        """Whether every success answer the spec declares for this operation is empty (e.g. 204 of
+        DELETE /ContactGroups/{id}/Contacts): such a request has no JSON-or-XML question."""
+        op = _match_path(self._accounting, method, path)
+        if op is None:
+            return False
+        ok = [r for code, r in op.get("responses", {}).items() if str(code).startswith("2")]
+        doc = load_document(self._accounting)
+        return bool(ok) and all(not _deref(doc, r).get("content") for r in ok)
+
     def has_operation(self, method: str, path: str) -> bool:
         """Whether Xero's accounting API declares this method on this path."""
-        return _match_path(load_document(self._accounting), method, path) is not None
+        return _match_path(self._accounting, method, path) is not None
 
-    # -- unknown fields: the schemas do not forbid extra properties (xero-facts §11) -----------------
-    def _unknown_fields(self, which: str, method: str, path: str, body: bytes) -> list[str]:
-        if which != "accounting":
-            return []
+    # -- fields Xero ignores: read-only ones and unknown ones (the schemas allow extras, xero-facts §11) --
+    def strip_ignored(
+        self, which: str, method: str, path: str, body: bytes
+    ) -> tuple[bytes, list[IgnoredField]]:
+        """The JSON body without the read-only and unknown fields it carries, and those fields as
+        (JSON pointer, "read-only" | "unknown"). A body that is not JSON, or an operation without a JSON
+        body schema, comes back unchanged."""
+        if which != "accounting" or not body:
+            return body, []
         doc = load_document(self._accounting)
-        schema = _request_schema(doc, method, path)
+        schema = _request_schema(self._accounting, method, path)
         if schema is None:
-            return []
+            return body, []
         try:
             value = json.loads(body)
         except ValueError:
-            return []
-        found: list[str] = []
-        _walk_unknown(doc, schema, value, "", found)
-        return [f"unknown field {name!r} (not in the OpenAPI schema)" for name in found]
+            return body, []
+        found: list[IgnoredField] = []
+        collection = path.split("/api.xro/2.0", 1)[-1].strip("/").split("/")[0]
+        cleaned = _strip_body(doc, schema, value, collection, found)
+        if not found:
+            return body, []
+        return json.dumps(cleaned).encode(), found
 
     def webhook_payload_errors(self, payload: dict[str, Any]) -> list[str]:
         """Checks a non-ITR batch against WebhookEvent (and CreditNoteWebhookEvent for credit notes)."""
@@ -246,23 +291,55 @@ def _is_security_error(err: Exception) -> bool:
     return "Security" in type(err).__name__
 
 
-def _match_path(doc: dict[str, Any], method: str, path: str) -> dict[str, Any] | None:
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+
+
+def _path_param_fits(
+    doc: dict[str, Any], ops: dict[str, Any], op: dict[str, Any], name: str, value: str
+) -> bool:
+    for param in [*ops.get("parameters", []), *op.get("parameters", [])]:
+        param = _deref(doc, param)
+        if param.get("in") == "path" and param.get("name") == name:
+            schema = _deref(doc, param.get("schema") or {})
+            return schema.get("format") != "uuid" or bool(_UUID.match(value))
+    return True
+
+
+@functools.lru_cache(maxsize=4096)
+def _locate(accounting_file: str, method: str, path: str) -> tuple[str, tuple[tuple[str, str], ...]] | None:
+    """The spec template a request path stands for, and its path parameters. Several templates can have
+    the same shape (/PurchaseOrders/{PurchaseOrderID} and /PurchaseOrders/{PurchaseOrderNumber},
+    …/Attachments/{AttachmentID} and …/Attachments/{FileName}); Xero serves each, so the one whose
+    parameter formats accept the values wins (a UUID → the ID one), after the most literal segments.
+    openapi-core on its own takes the first declared of equal shape (templating/paths/iterators.py)."""
+    doc = load_document(accounting_file)
     rel = path.split("/api.xro/2.0", 1)[-1]
     parts = rel.strip("/").split("/")
-    best = None
+    best: tuple[tuple[int, bool], str, dict[str, str]] | None = None
     for template, ops in doc["paths"].items():
         tparts = template.strip("/").split("/")
         if len(tparts) != len(parts) or method.lower() not in ops:
             continue
-        if all(t.startswith("{") or t == p for t, p in zip(tparts, parts, strict=True)):
-            literal = sum(not t.startswith("{") for t in tparts)
-            if best is None or literal > best[0]:
-                best = (literal, ops[method.lower()])
-    return best[1] if best else None
+        if not all(t.startswith("{") or t == p for t, p in zip(tparts, parts, strict=True)):
+            continue
+        values = {t[1:-1]: p for t, p in zip(tparts, parts, strict=True) if t.startswith("{")}
+        op = ops[method.lower()]
+        fits = all(_path_param_fits(doc, ops, op, name, value) for name, value in values.items())
+        score = (sum(not t.startswith("{") for t in tparts), fits)
+        if best is None or score > best[0]:
+            best = (score, template, values)
+    return (best[1], tuple(best[2].items())) if best else None
 
 
-def _request_schema(doc: dict[str, Any], method: str, path: str) -> dict[str, Any] | None:
-    op = _match_path(doc, method, path)
+def _match_path(spec_file: str, method: str, path: str) -> dict[str, Any] | None:
+    """The spec operation a request stands for, None when the spec has none."""
+    found = _locate(spec_file, method, path)
+    return None if found is None else load_document(spec_file)["paths"][found[0]][method.lower()]
+
+
+def _request_schema(spec_file: str, method: str, path: str) -> dict[str, Any] | None:
+    doc = load_document(spec_file)
+    op = _match_path(spec_file, method, path)
     if not op:
         return None
     content = _deref(doc, op.get("requestBody", {})).get("content", {})
@@ -295,21 +372,65 @@ def _properties(doc: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any] |
     return props if found else None
 
 
-def _walk_unknown(
-    doc: dict[str, Any], schema: dict[str, Any], value: Any, where: str, out: list[str]
-) -> None:
+_ENVELOPE_FIELDS = {"pagination", "Warnings"}
+
+
+def _pointer_part(key: str) -> str:
+    return key.replace("~", "~0").replace("/", "~1")  # RFC 6901
+
+
+def _collection_items(doc: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any] | None:
+    """The item schema of a collection wrapper such as Invoices ({"Invoices": [Invoice]}), else None."""
+    props = _properties(doc, schema) or {}
+    names = [k for k in props if k not in _ENVELOPE_FIELDS]
+    if len(names) != 1:
+        return None
+    inner = _deref(doc, props[names[0]])
+    return inner.get("items") if inner.get("type") == "array" else None
+
+
+def _strip_body(
+    doc: dict[str, Any], schema: dict[str, Any], value: Any, collection: str, out: list[IgnoredField]
+) -> Any:
+    """Xero takes a collection operation's body wrapped ({"Payments": [...]}) or as one bare element, and
+    an element operation's body (POST /Payments: `Payment`) wrapped in its collection too, as the spec's
+    own example of POST /Payments shows; each element is checked against the element schema.
+    `collection`: the path's first segment ("Payments")."""
+    props = _properties(doc, schema) or {}
+    if isinstance(value, dict) and value and not (value.keys() & props.keys()):
+        items = _collection_items(doc, schema)
+        if items is not None:  # one bare element sent to a collection operation
+            return _strip(doc, items, value, "", out)
+        if list(value) == [collection] and isinstance(value[collection], (list, dict)):
+            listed = {"type": "array", "items": schema}
+            return {collection: _strip(doc, listed, value[collection], "/" + _pointer_part(collection), out)}
+    return _strip(doc, schema, value, "", out)
+
+
+def _strip(
+    doc: dict[str, Any], schema: dict[str, Any], value: Any, where: str, out: list[IgnoredField]
+) -> Any:
     schema = _deref(doc, schema)
-    if isinstance(value, list) and "items" in schema:
-        for item in value:
-            _walk_unknown(doc, schema["items"], item, where, out)
-        return
+    if isinstance(value, list):
+        items = schema.get("items")
+        if items is None:
+            return value
+        return [_strip(doc, items, v, f"{where}/{i}", out) for i, v in enumerate(value)]
+    if isinstance(value, dict) and schema.get("type") == "array" and "items" in schema:
+        return _strip(doc, schema["items"], value, where, out)  # one element where a list is declared
     if not isinstance(value, dict):
-        return
+        return value
     props = _properties(doc, schema)
     if props is None:
-        return
+        return value
+    kept: dict[str, Any] = {}
     for key, sub in value.items():
-        if key not in props:
-            out.append(f"{where}{key}")
+        pointer = f"{where}/{_pointer_part(key)}"
+        prop = props.get(key)
+        if prop is None:
+            out.append((pointer, "unknown"))
+        elif prop.get("readOnly") or _deref(doc, prop).get("readOnly"):
+            out.append((pointer, "read-only"))
         else:
-            _walk_unknown(doc, props[key], sub, f"{where}{key}.", out)
+            kept[key] = _strip(doc, prop, sub, pointer, out)
+    return kept

@@ -120,6 +120,7 @@ class Organisation:
         self.tenant = tenant
         self.clock = clock
         self.lock = threading.RLock()
+        self.created = clock()  # served as Organisation.CreatedDateUTC
         self.contacts: dict[str, dict[str, Any]] = {}
         self.contact_groups: dict[str, dict[str, Any]] = {}
         self.currencies: dict[str, dict[str, Any]] = {}
@@ -227,10 +228,34 @@ class Organisation:
         return None
 
     def contact_ref(self, contact: dict[str, Any]) -> dict[str, Any]:
-        """How documents embed their contact."""
+        """How documents in a list (GET /Invoices, /Payments, …) embed their contact: a summary whose
+        collections are empty whatever the contact holds (ACC example of GET /Invoices; XeroAPI/xero-python
+        tests/accounting/api/cassettes/test_invoice_attachment_upload_and_download.yaml, GET Invoices?page=1)."""
         return {
             "ContactID": contact["ContactID"],
             "Name": contact["Name"],
-            "ContactStatus": contact.get("ContactStatus", "ACTIVE"),
+            "Addresses": [],
+            "Phones": [],
+            "ContactGroups": [],
+            "ContactPersons": [],
             "HasValidationErrors": False,
         }
+
+    def contact_full(self, contact: dict[str, Any]) -> dict[str, Any]:
+        """How a single document (GET /Invoices/{id}, and the answer to a write) embeds its contact: the
+        contact itself with its addresses, phones, groups and persons (ACC examples of getInvoice and
+        createInvoices), without its balances and payment history."""
+        out = public(contact)
+        for heavy in ("Balances", "BatchPayments", "PaymentTerms", "HasAttachments", "Attachments"):
+            out.pop(heavy, None)
+        for collection in (
+            "Addresses",
+            "Phones",
+            "ContactGroups",
+            "ContactPersons",
+            "SalesTrackingCategories",
+            "PurchasesTrackingCategories",
+        ):
+            out.setdefault(collection, [])
+        out["HasValidationErrors"] = False
+        return out

@@ -230,9 +230,10 @@ def test_allocation_larger_than_remaining_credit_is_refused(api, customer):
     assert api.put(f"/CreditNotes/{credit['CreditNoteID']}/Allocations", json=alloc).status_code == 400
 
 
-def test_unpaged_list_omits_line_items_and_paged_list_has_them(api, customer):
+def test_unpaged_list_has_empty_line_items_and_paged_list_has_them(api, customer):
+    """ACC's example of GET /Invoices shows `LineItems: []` on each summary row."""
     _authorised(api, customer, line(10))
-    assert "LineItems" not in api.get("/Invoices").json()["Invoices"][0]
+    assert api.get("/Invoices").json()["Invoices"][0]["LineItems"] == []
     assert api.get("/Invoices", params={"page": 1}).json()["Invoices"][0]["LineItems"]
 
 

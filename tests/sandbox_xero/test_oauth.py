@@ -406,3 +406,64 @@ def test_id_token_carries_nonce_and_at_hash(make_sandbox):
     assert claims["nonce"] == "n-123" and claims["aud"] == sb.credentials.client_id
     assert claims["at_hash"] == base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
     assert claims["email"] and claims["xero_userid"]
+
+
+# -- client authentication: client_secret_basic and client_secret_post (RFC 6749 §2.3.1) ----------------
+def _post_credentials(sb):
+    return {"client_id": sb.credentials.client_id, "client_secret": sb.credentials.client_secret}
+
+
+def test_code_exchange_accepts_client_credentials_in_the_form_body(make_sandbox):
+    sb = make_sandbox(auto_approve=True)
+    data = {"grant_type": "authorization_code", "code": _code(sb)["code"][0], "redirect_uri": REDIRECT}
+    r = requests.post(sb.token_url, data={**data, **_post_credentials(sb)}, timeout=5)
+    assert r.status_code == 200 and r.json()["refresh_token"]
+
+
+def test_refresh_accepts_client_credentials_in_the_form_body_as_xeros_sdk_sends_them(sb):
+    """xero-python's TokenApi.refresh_token posts client_id and client_secret as form fields; Xero answered
+    200 (XeroAPI/xero-python tests/test_api_client/cassettes/test_token_api_refresh_token.yaml)."""
+    tokens = sb.issue_tokens()
+    data = {"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"], **_post_credentials(sb)}
+    r = requests.post(sb.token_url, data=data, timeout=5)
+    assert r.status_code == 200 and r.json()["refresh_token"] != tokens["refresh_token"]
+
+
+def test_wrong_secret_in_the_form_body_is_invalid_client(sb):
+    tokens = sb.issue_tokens()
+    data = {
+        "grant_type": "refresh_token",
+        "refresh_token": tokens["refresh_token"],
+        "client_id": sb.credentials.client_id,
+        "client_secret": "wrong",
+    }
+    r = requests.post(sb.token_url, data=data, timeout=5)
+    assert r.status_code == 400 and r.json() == {"error": "invalid_client"}
+
+
+def test_client_authenticating_both_ways_at_once_is_invalid_client(sb):
+    """RFC 6749 §2.3: "The client MUST NOT use more than one authentication method in each request"."""
+    tokens = sb.issue_tokens()
+    data = {"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"], **_post_credentials(sb)}
+    r = requests.post(sb.token_url, data=data, headers=_basic(sb), timeout=5)
+    assert r.status_code == 400 and r.json() == {"error": "invalid_client"}
+
+
+def test_refresh_without_client_authentication_is_invalid_client(sb):
+    tokens = sb.issue_tokens()
+    data = {"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]}
+    r = requests.post(sb.token_url, data={**data, "client_id": sb.credentials.client_id}, timeout=5)
+    assert r.status_code == 400 and r.json() == {"error": "invalid_client"}
+
+
+def test_revocation_accepts_client_credentials_in_the_form_body(sb):
+    """xero-python's TokenApi.revoke_token posts them as form fields too (RFC 7009 §2.1)."""
+    tokens = sb.issue_tokens()
+    data = {"token": tokens["refresh_token"], **_post_credentials(sb)}
+    assert requests.post(sb.revocation_url, data=data, timeout=5).status_code == 200
+    assert _refresh(sb, tokens["refresh_token"]).json() == {"error": "invalid_grant"}
+
+
+def test_discovery_advertises_basic_and_post_client_authentication(sb):
+    doc = requests.get(sb.url + "/identity/.well-known/openid-configuration", timeout=5).json()
+    assert doc["token_endpoint_auth_methods_supported"] == ["client_secret_basic", "client_secret_post"]

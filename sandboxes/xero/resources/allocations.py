@@ -22,6 +22,13 @@ from .base import (
 )
 from .invoices import CREDIT, INVOICE, find_doc, publish_doc_event, recalc
 
+# Xero's texts, as quoted from its API answers: an allocation to a paid invoice, and a credit note
+# allocated beyond what is outstanding (waynerobinson/xeroizer#320, the invoice paid off;
+# calcinai/xero-php#251, beyond the credit note's remaining credit). Xero's texts for overpayments and
+# prepayments were not found; the sandbox words those itself.
+PAID_OFF = "The invoice you are trying to allocate to has already been paid off"
+CREDIT_NOTE_OVER = "Credit Note cannot be allocated as amount is greater than amount outstanding"
+
 
 @dataclass(frozen=True)
 class Source:
@@ -86,7 +93,9 @@ def _allocate(ctx: Ctx, source: Source, doc: dict[str, Any], element: dict[str, 
     if invoice is None:
         errors.append("The invoice to allocate to could not be found.")
     else:
-        if invoice["Status"] != "AUTHORISED":
+        if invoice["Status"] == "PAID":
+            errors.append(PAID_OFF)
+        elif invoice["Status"] != "AUTHORISED":
             errors.append(
                 f"Credit can only be allocated to an AUTHORISED invoice (status is {invoice['Status']})."
             )
@@ -100,10 +109,15 @@ def _allocate(ctx: Ctx, source: Source, doc: dict[str, Any], element: dict[str, 
     if amount is None or amount <= 0:
         errors.append("The allocation Amount must be greater than zero.")
     else:
-        if amount > (to_decimal(doc.get("RemainingCredit")) or 0):
-            errors.append("The allocation amount exceeds the remaining credit.")
-        if invoice is not None and amount > (to_decimal(invoice.get("AmountDue")) or 0):
-            errors.append("The allocation amount exceeds the amount due on the invoice.")
+        over_credit = amount > (to_decimal(doc.get("RemainingCredit")) or 0)
+        over_due = invoice is not None and amount > (to_decimal(invoice.get("AmountDue")) or 0)
+        if source.collection == "credit_notes" and (over_credit or over_due):
+            errors.append(CREDIT_NOTE_OVER)
+        else:
+            if over_credit:
+                errors.append("The allocation amount exceeds the remaining credit.")
+            if over_due:
+                errors.append("The allocation amount exceeds the amount due on the invoice.")
     day = parse_day(element.get("Date"))
     if day is None:
         errors.append("A valid allocation Date must be specified.")

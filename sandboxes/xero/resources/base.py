@@ -86,17 +86,22 @@ class Route:
     regex: re.Pattern[str]
     handler: Handler
     family: str
+    spec_template: str | None = None  # the spec's path when Xero serves this one as an alias of it
 
 
 class Router:
     def __init__(self) -> None:
         self.routes: list[Route] = []
 
-    def add(self, method: str, template: str, family: str) -> Callable[[Handler], Handler]:
+    def add(
+        self, method: str, template: str, family: str, spec_template: str | None = None
+    ) -> Callable[[Handler], Handler]:
+        """Registers a handler; `spec_template` names the spec operation an alias path is checked as."""
         pattern = "^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", template) + "/?$"
 
         def deco(fn: Handler) -> Handler:
-            self.routes.append(Route(method, template, re.compile(pattern, re.IGNORECASE), fn, family))
+            route = Route(method, template, re.compile(pattern, re.IGNORECASE), fn, family, spec_template)
+            self.routes.append(route)
             return fn
 
         return deco

@@ -107,12 +107,21 @@ def find_doc(org: Any, kind: Kind, key: str) -> dict[str, Any] | None:
 
 
 def render(
-    org: Any, kind: Kind, doc: dict[str, Any], unitdp: int = 2, with_lines: bool = True
+    org: Any,
+    kind: Kind,
+    doc: dict[str, Any],
+    unitdp: int = 2,
+    with_lines: bool = True,
+    full: bool = True,
 ) -> dict[str, Any]:
+    """The document as Xero serves it. `full` (GET of one document, answers to writes) embeds the whole
+    contact; lists embed a summary (ACC examples of getInvoice/createInvoices vs getInvoices). Lists
+    without lines (unpaged, summaryOnly) carry `LineItems: []` (ACC example of getInvoices); each line
+    carries `Tracking`, empty when untracked (same examples)."""
     out = {k: v for k, v in doc.items() if not k.startswith("_")}
     contact = org.contacts.get(doc["_contact_id"])
     if contact is not None:
-        out["Contact"] = org.contact_ref(contact)
+        out["Contact"] = org.contact_full(contact) if full else org.contact_ref(contact)
     for name in ("Date", "DueDate", "FullyPaidOnDate"):
         day = doc.get("_" + name)
         if day is not None:
@@ -127,10 +136,11 @@ def render(
             line = dict(line)
             if unitdp == 2 and "UnitAmount" in line:
                 line["UnitAmount"] = round(line["UnitAmount"], 2)
+            line.setdefault("Tracking", [])
             rendered.append(line)
         out["LineItems"] = rendered
     else:
-        out.pop("LineItems", None)
+        out["LineItems"] = []
     pays = [
         p
         for p in org.payments.values()
@@ -245,11 +255,14 @@ def _resolve_contact(ctx: Ctx, given: Any) -> tuple[dict[str, Any] | None, str |
         if contact is None:
             return None, f"The contact with ContactID {given['ContactID']} could not be found."
         # Other fields beside ContactID update the contact itself (xero-facts §8, ⚠ R26): a document
-        # that carries a stale or different Name renames the contact, as in Xero.
+        # that carries a stale or different Name renames the contact, as in Xero. A contact echoed as a
+        # document showed it (full, or a list's summary with empty collections) changes nothing.
+        shown = (org.contact_full(contact), org.contact_ref(contact))
         changed = {
             k: v
             for k, v in given.items()
-            if k not in ("ContactID", "HasValidationErrors", "ValidationErrors") and contact.get(k) != v
+            if k not in ("ContactID", "HasValidationErrors", "ValidationErrors")
+            and all(view.get(k, contact.get(k)) != v for view in shown)
         }
         if changed:
             record, errors = save_contact(ctx, changed, "update", contact["ContactID"])
@@ -384,8 +397,10 @@ def save_doc(
 
     totals = _price_lines(ctx, kind, changes, existing, doc_type, lat, wanted)
     errors.extend(totals.errors)
-    if wanted in ("SUBMITTED", "AUTHORISED") and not totals.lines:
-        errors.append(f"A {kind.noun} must have at least one line item before it can be approved.")
+    if wanted in ("SUBMITTED", "AUTHORISED") and not totals.lines and not totals.errors:
+        # Xero's text (quoted from its answers in benmccann/xero-java-client#5, XeroAPI/xero-php-oauth2#122);
+        # lines sent but refused get their own messages instead.
+        errors.append("One or more line items must be specified")
     if totals.total < 0:
         errors.append(f"The {kind.noun} total cannot be negative.")
     if errors:
@@ -533,7 +548,7 @@ def _register_kind(router: Router, kind: Kind) -> None:
             ims=True,
             pageable=True,
             predicate=keep,
-            render=lambda d: render(org, kind, d, ctx.unitdp, with_lines),
+            render=lambda d: render(org, kind, d, ctx.unitdp, with_lines, full=False),
         )
 
     @router.add("GET", path + "/{key}", family)

@@ -95,7 +95,8 @@ def _save_payment(ctx: Ctx, element: dict[str, Any]) -> ElementResult:
             )
         outstanding = to_decimal(doc.get("AmountDue" if kind is INVOICE else "RemainingCredit")) or Decimal(0)
         if amount is not None and amount > outstanding:
-            errors.append(f"The payment amount {amount} exceeds the amount outstanding ({outstanding}).")
+            # Xero's text, from ACC's examples of PUT and POST /Payments.
+            errors.append("Payment amount exceeds the amount outstanding on this document")
     if errors:
         return None, errors
     assert (
