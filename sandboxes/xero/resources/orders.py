@@ -77,11 +77,29 @@ def find_order(org: Any, kind: OrderKind, key: str) -> dict[str, Any] | None:
     return find_by(_docs(org, kind), key, kind.number)
 
 
+def _quote_contact(contact: dict[str, Any]) -> dict[str, Any]:
+    """How quotes embed their contact: ContactID, Name and EmailAddress ("" when none), FirstName and
+    LastName when set — no addresses, phones or groups (ACC examples of getQuote, createQuotes)."""
+    out = {
+        "ContactID": contact["ContactID"],
+        "Name": contact["Name"],
+        "EmailAddress": contact.get("EmailAddress") or "",
+    }
+    for name in ("FirstName", "LastName"):
+        if contact.get(name):
+            out[name] = contact[name]
+    return out
+
+
 def _render(org: Any, kind: OrderKind, doc: dict[str, Any]) -> dict[str, Any]:
+    """A purchase order embeds its whole contact, in lists too (ACC examples of getPurchaseOrders,
+    getPurchaseOrder, createPurchaseOrders); a quote a short one. Every line carries `Tracking`, empty when
+    untracked (same examples)."""
     out = {k: v for k, v in doc.items() if not k.startswith("_")}
     contact = org.contacts.get(doc["_contact_id"])
     if contact:
-        out["Contact"] = org.contact_ref(contact)
+        out["Contact"] = org.contact_full(contact) if kind is PURCHASE_ORDER else _quote_contact(contact)
+    out["LineItems"] = [{**line, "Tracking": line.get("Tracking") or []} for line in doc.get("LineItems", [])]
     for name in kind.date_fields:
         day = doc.get("_" + name)
         if day is not None:
