@@ -78,8 +78,9 @@ def noop_translators(request, monkeypatch) -> None:
 def xero_sandboxes_keep_to_the_spec(request, monkeypatch):
     """Every Xero sandbox started in a test validates against Xero's OpenAPI files (XERO_OPENAPI_DIR,
     else ../shared/xero/openapi); without them the test skips (fails with BRIDGE_REQUIRE_SHARED=1).
-    After the test, any spec violation a sandbox recorded fails it. tests/sandbox_xero has its own
-    check (some of its tests run the sandbox without a spec on purpose)."""
+    After the test, any spec violation a sandbox recorded fails it, and so does any field it ignored
+    (read-only or unknown: real Xero drops them without a word, so the value would be lost).
+    tests/sandbox_xero has its own check (some of its tests run the sandbox without a spec on purpose)."""
     if "sandbox_xero" in request.node.path.parts:
         yield
         return
@@ -106,6 +107,13 @@ def xero_sandboxes_keep_to_the_spec(request, monkeypatch):
         pytest.fail(
             f"the Xero sandbox saw {len(violations)} violation(s) of Xero's OpenAPI files:\n"
             + "\n".join(f"  {v[:500]}" for v in violations[:20]),
+            pytrace=False,
+        )
+    ignored = [f for sandbox in started for f in sandbox.ignored_fields]
+    if ignored:  # Xero ignores these silently; for the bridge they are its own mistake (a lost value)
+        pytest.fail(
+            f"the bridge sent Xero {len(ignored)} field(s) Xero ignores:\n"
+            + "\n".join(f"  {f.method} {f.path} {f.pointer} ({f.reason})" for f in ignored[:20]),
             pytrace=False,
         )
 

@@ -41,6 +41,13 @@ def default_xero_spec_dir() -> Path | None:
     return folder if (folder / "xero_accounting.yaml").is_file() else None
 
 
+def xero_client_mistakes(xero) -> list[str]:  # noqa: ANN001 - a sandboxes.xero.XeroSandbox
+    """What the bridge did wrong by Xero's OpenAPI files: the sandbox's spec violations, and the fields
+    it ignored (read-only or unknown ones, which real Xero drops without a word: a lost value)."""
+    ignored = [f"ignored {f.reason} field {f.pointer} in {f.method} {f.path}" for f in xero.ignored_fields]
+    return [*xero.spec_violations, *ignored]
+
+
 def _describe(condition: Callable) -> str:
     """The awaited condition as written (a lambda's source line), for a timeout's message."""
     try:

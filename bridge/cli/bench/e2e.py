@@ -63,7 +63,7 @@ class Watcher:
 
 
 def run(changes: int, time_scale: float, echo=print) -> dict:
-    from bridge.cli.sandboxed import SandboxedBridge
+    from bridge.cli.sandboxed import SandboxedBridge, xero_client_mistakes
 
     world = SandboxedBridge(time_scale=time_scale, port=0).start()
     if world.xero.validator is None:
@@ -149,7 +149,7 @@ def run(changes: int, time_scale: float, echo=print) -> dict:
             time.sleep(0.05)
         lost = len(watcher.pending)
         echo(f"worker outcomes: {world.stats()}")
-        violations = list(world.xero.spec_violations)
+        violations = xero_client_mistakes(world.xero)
         for violation in violations[:10]:
             echo(f"Xero OpenAPI violation: {violation}")
     finally:

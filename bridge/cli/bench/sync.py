@@ -29,7 +29,7 @@ def _serve_sandboxes(scale: float, ready, stop) -> None:
     import logging
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    from bridge.cli.sandboxed import default_xero_spec_dir
+    from bridge.cli.sandboxed import default_xero_spec_dir, xero_client_mistakes
     from sandboxes.odoo import OdooSandbox
     from sandboxes.xero import XeroSandbox
     from sandboxes.xero.clock import ShiftedClock
@@ -58,7 +58,7 @@ def _serve_sandboxes(scale: float, ready, stop) -> None:
     stop.wait()
     xero.stop()
     odoo.stop()
-    ready.put(list(xero.spec_violations))
+    ready.put(xero_client_mistakes(xero))
 
 
 def export_once(records: int, scale: float) -> dict:
