@@ -411,3 +411,23 @@ def test_a_refused_line_is_reported_alone(api, customer):
     assert r.json()["Elements"][0]["ValidationErrors"] == [
         {"Message": "Account code '999' is not a valid code for this document."}
     ]
+
+
+def test_an_invoice_is_read_by_its_number_in_place_of_its_id(api, customer):
+    """Xero's Invoices page: an individual invoice is read by appending its InvoiceID *or* its
+    InvoiceNumber to the endpoint (developer.xero.com/documentation/api/accounting/invoices, "Optional
+    parameters for GET Invoices"); the spec types the path parameter as a UUID only."""
+    inv = api.invoice(customer, [line(10)]).json()["Invoices"][0]
+    r = api.get(f"/Invoices/{inv['InvoiceNumber']}")
+    assert r.status_code == 200, r.text
+    assert r.json()["Invoices"][0]["InvoiceID"] == inv["InvoiceID"]
+    assert api.get("/Invoices/INV-9999").status_code == 404
+
+
+def test_a_credit_note_is_read_by_its_number_in_place_of_its_id(api, customer):
+    """developer.xero.com/documentation/api/accounting/creditnotes: CreditNoteID or CreditNoteNumber."""
+    note = {"Type": "ACCRECCREDIT", "Contact": {"ContactID": customer}, "LineItems": [line(10)]}
+    made = api.put("/CreditNotes", json={"CreditNotes": [note]}).json()["CreditNotes"][0]
+    r = api.get(f"/CreditNotes/{made['CreditNoteNumber']}")
+    assert r.status_code == 200, r.text
+    assert r.json()["CreditNotes"][0]["CreditNoteID"] == made["CreditNoteID"]

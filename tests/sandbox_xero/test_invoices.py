@@ -246,13 +246,6 @@ def test_invoice_filters_statuses_and_where(api, customer):
     assert len(api.get("/Invoices", params={"where": 'Status=="AUTHORISED"'}).json()["Invoices"]) == 1
 
 
-def test_invoice_by_number_in_path_is_refused_because_the_spec_types_invoice_id_as_uuid(api, customer):
-    # ACC components.parameters.InvoiceID: format uuid. Use ?InvoiceNumbers= instead.
-    _authorised(api, customer, line(10))
-    assert api.get("/Invoices/INV-0001").status_code == 400
-    assert len(api.get("/Invoices", params={"InvoiceNumbers": "INV-0001"}).json()["Invoices"]) == 1
-
-
 def _overpayment(api, contact_id, amount, kind="RECEIVE-OVERPAYMENT"):
     body = {
         "Type": kind,
