@@ -405,10 +405,12 @@ def _run_webhook(env: Any, action: int, model: str, rid: int) -> None:
     body = json.dumps(webhook_payload(env, action, model, rid), sort_keys=True, default=str)
     db = env.db
     call = WebhookCall(url, body, model, rid, action, 0.0, not db.options.webhook_after_commit)
+    _logger.info("Webhook call to %s", url)
     if db.options.webhook_after_commit:
+        # 19 ir_actions.py _run_action_webhook: payload read now, POST from a post-commit hook
         env.txn.postcommit.append(lambda: _post(db, call, raise_unexpected=False))
         env.txn.postrollback.append(
-            lambda: _logger.warning("Webhook call to %s cancelled due to a rollback", url)
+            lambda: _logger.warning("Webhook call to %s - cancelled due to a rollback", url)
         )
         return
     _post(db, call, raise_unexpected=True)
@@ -419,7 +421,8 @@ _log_lock = threading.Lock()
 
 
 def _post(db: Any, call: WebhookCall, raise_unexpected: bool) -> None:
-    _logger.info("Webhook call to %s", call.url)
+    """The POST and its logging as in 17/18/19 ir_actions.py ``_run_action_webhook`` (19 adds
+    "- succeeded"); only 17/18 turn an unexpected exception into a UserError."""
     call.sent_at = time.time()
     with _log_lock:
         db.webhook_log.append(call)
@@ -432,10 +435,13 @@ def _post(db: Any, call: WebhookCall, raise_unexpected: bool) -> None:
         )
         call.status = response.status_code
         response.raise_for_status()
+        if not raise_unexpected:
+            _logger.info("Webhook call to %s - succeeded", call.url)
     except requests.exceptions.ReadTimeout:
         call.error = "timeout"
         _logger.warning(
-            "Webhook call timed out after 1s - it may or may not have been processed (target: %s)", call.url
+            "Webhook call timed out after 1s - it may or may not have failed. If this happens often, it may "
+            "be a sign that the system you're trying to reach is slow or non-functional."
         )
     except requests.exceptions.RequestException as exc:
         call.error = str(exc)

@@ -44,6 +44,12 @@ def res_company(v: int) -> ModelDef:
             "vat": Char("Tax ID"),
             "active": Boolean(default=True),
             "sequence": Integer(default=10),
+            # added by account (account/models/company.py, 16–19): how taxes are rounded (computes.py)
+            "tax_calculation_rounding_method": Selection(
+                ("round_per_line", "round_globally"),
+                "Tax Calculation Rounding Method",
+                default="round_per_line",
+            ),
         },
         order="sequence, name",
         write_group=SYSTEM,

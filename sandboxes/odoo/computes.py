@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+from dataclasses import dataclass
 from typing import Any
+
+from .rounding import currency_round, float_is_zero, float_round
 
 MOVE_LABELS = {
     "out_invoice": "Invoice",
@@ -18,10 +21,40 @@ MOVE_LABELS = {
 }
 
 
+ROUND_PER_LINE = "round_per_line"
+ROUND_GLOBALLY = "round_globally"
+
+
+@dataclass
+class TaxResult:
+    """``compute_all``'s answer: totals of one line and, per tax, (tax id, amount, base)."""
+
+    total_excluded: float
+    total_included: float
+    taxes: list[tuple[int, float, float]]
+
+
+def _recompute_base(base: float, fixed: float, percent: float, division: float) -> float:
+    """compute_all's ``recompute_base``: (145 - 15) / (1 + 30%) * 90% = 90."""
+    return (base - fixed) / (1.0 + percent / 100.0) * (100 - division) / 100
+
+
+def _tax_on(kind: str, rate: float, base: float, quantity: float) -> float:
+    """``account.tax._compute_amount`` with ``force_price_include=False`` (16/17): the tax on a base."""
+    if kind == "fixed":
+        return math.copysign(quantity, base) * rate if base else quantity * rate
+    if kind == "percent":
+        return base * rate / 100
+    if kind == "division":
+        return base / (1 - rate / 100) - base if (1 - rate / 100) else 0.0
+    return 0.0
+
+
 class ComputeMixin:
     """Mixed into Env; every method reads through ``self.value`` so inherits and overlays apply."""
 
     txn: Any
+    db: Any
 
     def value(self, model: str, rid: int, fname: str) -> Any:  # pragma: no cover - provided by Env
         raise NotImplementedError
@@ -135,78 +168,287 @@ class ComputeMixin:
         return max(0, int(math.ceil(math.log10(1 / rounding)))) if rounding < 1 else 0
 
     # -- amounts -----------------------------------------------------------------------------------
-    def tax_amount(self, tax_ids: list[int], base: float, qty: float = 1.0) -> tuple[float, float]:
-        """(untaxed, tax) for a line with taxes; handles percent/fixed/division and price-included."""
-        untaxed, tax = base, 0.0
-        for tid in tax_ids:
-            kind = self.value("account.tax", tid, "amount_type")
-            amount = self.value("account.tax", tid, "amount")
-            included = self.value("account.tax", tid, "price_include")
-            if kind == "fixed":
-                part = amount * qty
-                if included:
-                    untaxed -= part
-            elif kind == "division":
-                part = base * amount / 100.0
-                if included:
-                    untaxed -= part
-            elif included:
-                part = base - base / (1 + amount / 100.0)
-                untaxed -= part
-            else:
-                part = base * amount / 100.0
-            tax += part
-        return round(untaxed, 2), round(tax, 2)
+    # Money is rounded as Odoo rounds it: float_round half-up at the currency's rounding (rounding.py),
+    # at the document's currency (the company's for company amounts), never Python's round().
+    def currency_rounding(self, currency_id: int | bool) -> float:
+        return (self.value("res.currency", currency_id, "rounding") if currency_id else 0.0) or 0.01
 
-    def line_amounts(self, model: str, rid: int) -> dict[str, float]:
+    def cround(self, currency_id: int | bool, amount: float) -> float:
+        """``res.currency.round``: half-up at the currency's rounding, with this version's float_round."""
+        return currency_round(amount, self.currency_rounding(currency_id), self.db.version)
+
+    def company_cround(self, company_id: int, amount: float) -> float:
+        return self.cround(self.txn.get("res.company", company_id)["currency_id"], amount)
+
+    def rounding_method(self, company_id: int | bool) -> str:
+        """res.company.tax_calculation_rounding_method (account/models/company.py, default per line)."""
+        if not company_id:
+            return ROUND_PER_LINE
+        return self.value("res.company", company_id, "tax_calculation_rounding_method") or ROUND_PER_LINE
+
+    def flatten_taxes(self, tax_ids: list[int]) -> list[int]:
+        """``account.tax.flatten_taxes_hierarchy`` (16/17 account_tax.py): sorted by sequence, a group
+        tax replaced by its (flattened) children."""
+        out: list[int] = []
+        for tid in sorted(tax_ids, key=lambda t: (self.value("account.tax", t, "sequence") or 0, t)):
+            if self.value("account.tax", tid, "amount_type") == "group":
+                out.extend(self.flatten_taxes(self.value("account.tax", tid, "children_tax_ids")))
+            else:
+                out.append(tid)
+        return out
+
+    def compute_all(
+        self,
+        tax_ids: list[int],
+        price_unit: float,
+        quantity: float = 1.0,
+        currency_id: int | bool = False,
+        company_id: int | bool = False,
+        *,
+        raw: bool | None = None,
+        round_tax: bool | None = None,
+    ) -> TaxResult:
+        """``account.tax.compute_all`` of 16/17 (account/models/account_tax.py).
+
+        The base ``price_unit * quantity`` and ``total_excluded`` are rounded at the currency; each tax
+        amount is rounded at the currency (round_per_line) or at the currency's rounding * 1e-5
+        (round_globally, "like rounding after the sum"); ``total_included`` is rounded at the currency.
+        Price-included taxes are taken out of the base first (percent: / (1 + sum%), division:
+        * (1 - sum%), fixed: - quantity * amount), and the last included tax before a base change gets
+        the exact difference so that excluded + taxes == the included price ("checkpoints").
+        ``include_base_amount`` adds a tax to the base of the following ones. Repartition lines are not
+        modelled (factor 1). ``raw`` (18+ with round_globally, ``_add_tax_details_in_base_line``) rounds
+        nothing: the document rounds once.
+        """
+        return self._compute_all_amount(
+            tax_ids, price_unit * quantity, quantity, currency_id, company_id, raw=raw, round_tax=round_tax
+        )
+
+    def _document_of(
+        self, tax_ids: list[int], currency_id: int | bool, company_id: int | bool
+    ) -> tuple[int, int]:
+        """(currency, company) of a computation: compute_all takes the first tax's company."""
+        company = company_id or (self.value("account.tax", tax_ids[0], "company_id") if tax_ids else 0)
+        company = company or self.company_id  # type: ignore[attr-defined]
+        return currency_id or self.txn.get("res.company", company)["currency_id"], company
+
+    def _compute_all_amount(
+        self,
+        tax_ids: list[int],
+        amount: float,
+        quantity: float,
+        currency_id: int | bool,
+        company_id: int | bool,
+        *,
+        raw: bool | None = None,
+        round_tax: bool | None = None,
+    ) -> TaxResult:
+        currency, company = self._document_of(tax_ids, currency_id, company_id)
+        rounding = self.currency_rounding(currency)
+        method = self.rounding_method(company)
+        if raw is None:
+            raw = self.db.version >= 18 and method == ROUND_GLOBALLY and round_tax is None
+        if round_tax is None:
+            round_tax = method != ROUND_GLOBALLY
+        prec = None if raw else (rounding if round_tax else rounding * 1e-5)
+        return self._compute_all(self.flatten_taxes(tax_ids), amount, quantity, rounding, prec)
+
+    def _compute_all(
+        self, taxes: list[int], amount: float, quantity: float, rounding: float, prec: float | None
+    ) -> TaxResult:
+        version = self.db.version
+
+        def cur(x: float) -> float:
+            return x if prec is None else currency_round(x, rounding, version)
+
+        def pre(x: float) -> float:
+            return x if prec is None else float_round(x, precision_rounding=prec, version=version)
+
+        def tax(t: int, fname: str) -> Any:
+            return self.value("account.tax", t, fname)
+
+        base = cur(amount)
+        sign = 1  # computed on positive amounts, negated at the end
+        if not float_is_zero(base, precision_rounding=rounding, version=version) and base < 0:
+            sign, base = -1, -base
+        # 1) backwards: strip price-included taxes to find the excluded base
+        checkpoints: dict[int, float] = {}
+        store_checkpoint = True
+        incl_fixed = incl_percent = incl_division = 0.0
+        for i in range(len(taxes) - 1, -1, -1):
+            t = taxes[i]
+            if tax(t, "include_base_amount"):
+                base = _recompute_base(base, incl_fixed, incl_percent, incl_division)
+                incl_fixed = incl_percent = incl_division = 0.0
+                store_checkpoint = True
+            if tax(t, "price_include"):
+                kind, rate = tax(t, "amount_type"), tax(t, "amount") or 0.0
+                if kind == "percent":
+                    incl_percent += rate
+                elif kind == "division":
+                    incl_division += rate
+                elif kind == "fixed":
+                    incl_fixed += abs(quantity) * rate
+                if store_checkpoint and rate:
+                    checkpoints[i] = base
+                    store_checkpoint = False
+        total_excluded = cur(_recompute_base(base, incl_fixed, incl_percent, incl_division))
+        # 2) forwards: each tax on its base
+        base = total_included = total_excluded
+        skip_checkpoint = False
+        cumulated_included = 0.0
+        lines: list[tuple[int, float, float]] = []
+        for i, t in enumerate(taxes):
+            included = bool(tax(t, "price_include"))
+            tax_base = base  # is_base_affected is True by default (not modelled)
+            if not skip_checkpoint and included and i in checkpoints:
+                tax_amount = checkpoints[i] - (base + cumulated_included)
+                cumulated_included = 0.0
+            else:
+                tax_amount = _tax_on(tax(t, "amount_type"), tax(t, "amount") or 0.0, tax_base, quantity)
+            tax_amount = pre(tax_amount)
+            if included and i not in checkpoints:
+                cumulated_included += tax_amount
+            lines.append((t, sign * tax_amount, pre(sign * tax_base)))
+            if tax(t, "include_base_amount"):
+                base += tax_amount
+                if not included:
+                    skip_checkpoint = True
+            total_included += tax_amount
+        return TaxResult(sign * total_excluded, sign * cur(total_included), lines)
+
+    def tax_amount(
+        self,
+        tax_ids: list[int],
+        base: float,
+        qty: float = 1.0,
+        currency_id: int | bool = False,
+        company_id: int | bool = False,
+    ) -> tuple[float, float]:
+        """(untaxed, tax) of a line whose ``price_unit * quantity`` (after discount) is ``base``.
+
+        untaxed is the line's rounded price_subtotal; tax is the sum of its tax amounts as Odoo keeps
+        them per line: rounded at the currency (round_per_line) or not (round_globally, to be summed
+        per tax over the document and rounded once)."""
+        currency, company = self._document_of(tax_ids, currency_id, company_id)
+        res = self._compute_all_amount(tax_ids, base, qty, currency, company)
+        untaxed = self.cround(currency, res.total_excluded)
+        tax = sum(amount for _t, amount, _b in res.taxes)
+        if self.rounding_method(company) == ROUND_PER_LINE:
+            tax = self.cround(currency, tax)
+        return untaxed, tax
+
+    def tax_totals(
+        self, lines: list[tuple[list[int], float, float]], currency_id: int, company_id: int
+    ) -> dict:
+        """A document's totals from its lines ``(tax ids, price unit after discount, quantity)``.
+
+        16/17 (``_compute_taxes``/``_aggregate_taxes``): untaxed = the sum of the lines' rounded
+        subtotals; each tax = round(sum of its per-line amounts), per-line amounts being already rounded
+        (round_per_line) or kept at 1e-5 of the rounding (round_globally). 18+ with round_globally
+        (``_round_base_lines_tax_details``): the untaxed amount is rounded once too, from the raw line
+        amounts. total = untaxed + taxes. Returns untaxed, tax, total, taxes {tax id: amount}."""
+        per_tax: dict[int, float] = {}
+        untaxed = 0.0
+        for tax_ids, price_unit, quantity in lines:
+            res = self.compute_all(tax_ids, price_unit, quantity, currency_id, company_id)
+            untaxed += res.total_excluded
+            for tid, amount, _base in res.taxes:
+                per_tax[tid] = per_tax.get(tid, 0.0) + amount
+        taxes = {tid: self.cround(currency_id, amount) for tid, amount in per_tax.items()}
+        untaxed = self.cround(currency_id, untaxed)
+        tax = self.cround(currency_id, sum(taxes.values()))
+        return {
+            "untaxed": untaxed,
+            "tax": tax,
+            "total": self.cround(currency_id, untaxed + tax),
+            "taxes": taxes,
+        }
+
+    def _line_inputs(self, model: str, rid: int) -> tuple[list[int], float, float]:
         qty_field = {"sale.order.line": "product_uom_qty", "purchase.order.line": "product_qty"}.get(
             model, "quantity"
         )
         tax_field = {"sale.order.line": "tax_id", "purchase.order.line": "taxes_id"}.get(model, "tax_ids")
-        qty = self.value(model, rid, qty_field)
-        base = (
-            qty
-            * self.value(model, rid, "price_unit")
-            * (1 - (self.value(model, rid, "discount") or 0) / 100.0)
+        price = self.value(model, rid, "price_unit") * (1 - (self.value(model, rid, "discount") or 0) / 100.0)
+        return self.value(model, rid, tax_field), price, self.value(model, rid, qty_field)
+
+    def _line_document(self, model: str, rid: int) -> tuple[int, int]:
+        """(currency, company) of a line's document."""
+        parent_model, m2o = (
+            ("account.move", "move_id") if model == "account.move.line" else (model[:-5], "order_id")
         )
-        untaxed, tax = self.tax_amount(self.value(model, rid, tax_field), base, qty)
-        return {"subtotal": untaxed, "tax": tax, "total": round(untaxed + tax, 2)}
+        parent = self.value(model, rid, m2o)
+        company = self.value(parent_model, parent, "company_id") or self.company_id  # type: ignore[attr-defined]
+        currency = (
+            self.value(parent_model, parent, "currency_id")
+            or self.txn.get("res.company", company)["currency_id"]
+        )
+        return currency, company
+
+    def line_amounts(self, model: str, rid: int) -> dict[str, float]:
+        """price_subtotal / price_total of an order line (16/17 sale and purchase ``_compute_amount``:
+        ``_compute_taxes`` on the line alone, so its tax is rounded per tax even with round_globally)."""
+        tax_ids, price, qty = self._line_inputs(model, rid)
+        currency, company = self._line_document(model, rid)
+        totals = self.tax_totals([(tax_ids, price, qty)], currency, company)
+        return {"subtotal": totals["untaxed"], "tax": totals["tax"], "total": totals["total"]}
 
     def order_amounts(self, model: str, rid: int) -> dict[str, float]:
-        untaxed = tax = 0.0
-        for lid in self.value(model, rid, "order_line"):
-            if self.value(f"{model}.line", lid, "display_type"):
-                continue
-            a = self.line_amounts(f"{model}.line", lid)
-            untaxed += a["subtotal"]
-            tax += a["tax"]
-        return {"untaxed": round(untaxed, 2), "tax": round(tax, 2), "total": round(untaxed + tax, 2)}
+        """sale/purchase order ``_compute_amounts``: the document's totals in the order's currency."""
+        company = self.value(model, rid, "company_id") or self.company_id  # type: ignore[attr-defined]
+        currency = (
+            self.value(model, rid, "currency_id") or self.txn.get("res.company", company)["currency_id"]
+        )
+        lines = [
+            self._line_inputs(f"{model}.line", lid)
+            for lid in self.value(model, rid, "order_line")
+            if not self.value(f"{model}.line", lid, "display_type")
+        ]
+        totals = self.tax_totals(lines, currency, company)
+        return {"untaxed": totals["untaxed"], "tax": totals["tax"], "total": totals["total"]}
 
     def move_amounts(self, rid: int) -> dict[str, float]:
-        lines = self.value("account.move", rid, "line_ids")
+        """account.move ``_compute_amount`` (17): sums of the journal items in the document currency,
+        signed by the move's direction (product/rounding lines → untaxed, tax lines → tax, the
+        receivable/payable lines' residual → residual); a journal entry's total is its debit side.
+        The ``*_signed`` keys are the company-currency amounts (-balance sums) as Odoo stores them."""
+        mtype = self.value("account.move", rid, "move_type")
+        is_invoice = mtype != "entry"
+        direction = 1 if mtype in ("entry", "in_invoice", "out_refund", "in_receipt") else -1
         untaxed = tax = total = residual = 0.0
-        is_invoice = self.value("account.move", rid, "move_type") != "entry"
-        for lid in lines:
-            kind = self.value("account.move.line", lid, "display_type")
+        untaxed_c = tax_c = total_c = residual_c = 0.0
+        for lid in self.value("account.move", rid, "line_ids"):
+            line = "account.move.line"
+            kind = self.value(line, lid, "display_type")
+            amount, balance = self.value(line, lid, "amount_currency"), self.value(line, lid, "balance")
             if is_invoice:
-                if kind == "product":
-                    untaxed += self.value("account.move.line", lid, "price_subtotal")
-                elif kind == "tax":
-                    tax += abs(self.value("account.move.line", lid, "balance"))
-                elif kind == "payment_term":  # in the invoice's currency
-                    residual += abs(self.value("account.move.line", lid, "amount_residual_currency"))
-            else:
-                total += self.value("account.move.line", lid, "debit")
-        if is_invoice:
-            total = untaxed + tax
-        state = self.value("account.move", rid, "state")
-        if state != "posted":
-            residual = total if is_invoice else 0.0
+                if kind == "tax":
+                    tax, tax_c = tax + amount, tax_c + balance
+                    total, total_c = total + amount, total_c + balance
+                elif kind in ("product", "rounding"):
+                    untaxed, untaxed_c = untaxed + amount, untaxed_c + balance
+                    total, total_c = total + amount, total_c + balance
+                elif kind == "payment_term":
+                    residual += self.value(line, lid, "amount_residual_currency")
+                    residual_c += self.value(line, lid, "amount_residual")
+            elif self.value(line, lid, "debit"):
+                total, total_c = total + amount, total_c + balance
+        currency = self.value("account.move", rid, "currency_id")
+        company = self.value("account.move", rid, "company_id")
+        if self.value("account.move", rid, "state") != "posted" and is_invoice:
+            residual, residual_c = -total, -total_c  # draft: nothing matched yet
+        elif not is_invoice:
+            residual = residual_c = 0.0
         return {
-            "untaxed": round(untaxed, 2),
-            "tax": round(tax, 2),
-            "total": round(total, 2),
-            "residual": round(residual, 2),
+            "untaxed": self.cround(currency, direction * untaxed),
+            "tax": self.cround(currency, direction * tax),
+            "total": self.cround(currency, direction * total),
+            "residual": self.cround(currency, -direction * residual),
+            "untaxed_signed": self.company_cround(company, -untaxed_c),
+            "tax_signed": self.company_cround(company, -tax_c),
+            "total_signed": self.company_cround(company, abs(total_c) if not is_invoice else -total_c),
+            "residual_signed": self.company_cround(company, residual_c),
         }
 
     def partner_open_amount(self, partner_id: int, account_type: str) -> float:
@@ -221,7 +463,7 @@ class ComputeMixin:
             account = self.txn.get("account.account", row["account_id"]) if row.get("account_id") else None
             if move and move["state"] == "posted" and account and account["account_type"] == account_type:
                 total += row.get("amount_residual") or 0.0
-        return round(total, 2)
+        return self.company_cround(self.company_id, total)  # type: ignore[attr-defined]
 
     def partner_total_invoiced(self, partner_id: int) -> float:
         commercial = self.commercial_partner(partner_id)
@@ -233,7 +475,7 @@ class ComputeMixin:
             if move.get("partner_id") and self.commercial_partner(move["partner_id"]) == commercial:
                 sign = -1 if move["move_type"] == "out_refund" else 1
                 total += sign * self.move_amounts(mid)["untaxed"] / self.move_factor(mid)
-        return round(total, 2)
+        return self.company_cround(self.company_id, total)  # type: ignore[attr-defined]
 
     def qty_available(self, model: str, rid: int) -> float:
         variants = self.value(model, rid, "product_variant_ids") if model == "product.template" else [rid]

@@ -83,6 +83,42 @@ class DatabaseNotFound(OdooError):
     dotted_name = "psycopg2.OperationalError"
 
 
+_CANNOT = "The operation cannot be completed:"
+_ARCHIVE = "another model requires the record being deleted. If possible, archive it instead."
+
+
+def integrity_error(message: str, pgcode: str, **details: str) -> ValidationError:
+    """A PostgreSQL integrity error (23502 NOT NULL, 23503 FOREIGN KEY, 23505 UNIQUE) as RPC callers get
+    it: a ValidationError (odoo/service/model.py). ``pgcode`` and ``details`` let ``load()`` tell it
+    from a UserError, as Odoo's load sees the database error itself."""
+    exc = ValidationError(message)
+    exc.pgcode = pgcode  # type: ignore[attr-defined]
+    exc.details = details  # type: ignore[attr-defined]
+    return exc
+
+
+def not_null_violation(version: int, description: str, model: str, label: str, field: str) -> ValidationError:
+    """A NOT NULL violation as the RPC layer words it: 16 ``odoo/service/model.py`` ``check()``,
+    17+ ``_as_validation_error`` (same text, another layout)."""
+    head = f"{_CANNOT}\n- Create/update: a mandatory field is not set.\n- Delete: {_ARCHIVE}"
+    if version <= 16:
+        text = f"{head}\n\nModel: {description} ({model}), Field: {label} ({field})"
+    else:
+        text = f"{head}\n\nModel: {description} ({model})\nField: {label} ({field})\n"
+    return integrity_error(text, "23502", model=model, field=field, label=label)
+
+
+def foreign_key_violation(version: int, description: str, model: str, constraint: str) -> ValidationError:
+    """A FOREIGN KEY violation (a missing target on create/write, a restricted delete) as the RPC layer
+    words it; PostgreSQL names the referencing table, so ``model`` is the one holding the many2one.
+    16 ``check()``: "Model: X (m), Constraint: c"; 17+ ``_as_validation_error``: two lines."""
+    if version <= 16:
+        text = f"{_CANNOT} {_ARCHIVE}\n\nModel: {description} ({model}), Constraint: {constraint}"
+    else:
+        text = f"{_CANNOT} {_ARCHIVE}\n\nModel: {description} ({model})\nConstraint: {constraint}\n"
+    return integrity_error(text, "23503", model=model, constraint=constraint)
+
+
 # Errors the server-side retry loop swallows and retries (odoo-facts §1.6).
 RETRYABLE = (SerializationFailure, LockNotAvailable)
 

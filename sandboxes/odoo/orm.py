@@ -12,7 +12,13 @@ from typing import Any
 
 from . import domain as dom
 from .computes import ComputeMixin
-from .errors import AccessError, MissingError, UserError, ValidationError
+from .errors import (
+    AccessError,
+    MissingError,
+    UserError,
+    foreign_key_violation,
+    not_null_violation,
+)
 from .fields import MAGIC, Field, ModelDef
 from .store import Transaction, _key, unique_violation
 
@@ -518,10 +524,13 @@ class Env(ComputeMixin):
                 value = value[0]
             rid = int(value)
             if not self.txn.exists(f.comodel, rid):  # type: ignore[arg-type]
-                raise ValidationError(
-                    "The operation cannot be completed: another model requires the record being deleted. "
-                    f"If possible, archive it instead.\n\nModel: {f.comodel}, Field: {f.name}, id: {rid} "
-                    "(foreign key violation)"
+                # the INSERT/UPDATE hits the column's foreign key: psycopg2 ForeignKeyViolation, which the
+                # RPC layer turns into a ValidationError (17 odoo/service/model.py _as_validation_error)
+                raise foreign_key_violation(
+                    self.db.version,
+                    self.mdef(model).description,
+                    model,
+                    f"{model.replace('.', '_')}_{f.name}_fkey",
                 )
             return rid
         if t in ("binary", "json"):
@@ -653,11 +662,7 @@ class Env(ComputeMixin):
                     and f.type != "boolean"
                     and row.get(fname) in (False, None)
                 ):
-                    raise ValidationError(
-                        "The operation cannot be completed:\n- Create/update: a mandatory field is not set.\n"
-                        "- Delete: another model requires the record being deleted. If possible, archive it "
-                        f"instead.\n\nModel: {mdef.description} ({model})\nField: {f.string} ({fname})"
-                    )
+                    raise not_null_violation(self.db.version, mdef.description, model, f.string, fname)
 
     # -- write -------------------------------------------------------------------------------------
     def write(self, model: str, ids: list[int], vals: dict) -> bool:
@@ -757,10 +762,11 @@ class Env(ComputeMixin):
                         if f.ondelete == "cascade":
                             self.sudo()._delete(other, oid)
                         elif f.ondelete == "restrict" or f.required:
-                            raise ValidationError(
-                                "The operation cannot be completed: another model requires the record being "
-                                f"deleted. If possible, archive it instead.\n\nModel: {mdef.description} "
-                                f"({other}), Constraint: {other.replace('.', '_')}_{fname}_fkey"
+                            raise foreign_key_violation(
+                                self.db.version,
+                                mdef.description,
+                                other,
+                                f"{other.replace('.', '_')}_{fname}_fkey",
                             )
                         else:
                             self.write_raw(other, oid, {fname: False})

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from .errors import LockNotAvailable, SerializationFailure, ValidationError
+from .errors import LockNotAvailable, SerializationFailure, ValidationError, integrity_error
 from .fields import ModelDef
 from .options import Options
 
@@ -144,6 +144,13 @@ class Transaction:
             self._locked.clear()
             db._lock_released.notify_all()
 
+    def savepoint(self) -> dict[str, dict[int, Row | None]]:
+        """``cr.savepoint()``: a mark ``rollback_to`` can return to (row locks stay taken, ids used)."""
+        return {model: dict(rows) for model, rows in self.overlay.items()}
+
+    def rollback_to(self, mark: dict[str, dict[int, Row | None]]) -> None:
+        self.overlay = {model: dict(rows) for model, rows in mark.items()}
+
     @property
     def dirty(self) -> bool:
         return any(self.overlay.values())
@@ -211,7 +218,8 @@ def unique_violation(model: str, cols: tuple[str, ...], key: tuple) -> Validatio
     table = model.replace(".", "_")
     index = f"{table}_{'_'.join(cols)}_uniq"
     shown = ", ".join(str(k) for k in key)
-    return ValidationError(
+    return integrity_error(
         "The operation cannot be completed: duplicate key value violates unique constraint "
-        f'"{index}"\nDETAIL:  Key ({", ".join(cols)})=({shown}) already exists.'
+        f'"{index}"\nDETAIL:  Key ({", ".join(cols)})=({shown}) already exists.',
+        "23505",
     )

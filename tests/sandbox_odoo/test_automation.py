@@ -190,6 +190,72 @@ def test_on_unlink_rule_sends_before_the_delete(sb, receiver, admin_xml):
     assert admin_xml("res.partner", "search", [("id", "=", pid)], context={"active_test": False}) == []
 
 
+@pytest.mark.parametrize("version", [17, 18])
+def test_unlink_webhook_on_17_and_18_arrives_while_the_record_is_still_readable(
+    make_sandbox, receiver, version
+):
+    """on_unlink rules run in the same transaction, before the actual delete (odoo-facts §2.2, S17
+    base_automation.py l.626-674), and 17/18 post synchronously (§2.1): a receiver that reads back
+    during the POST still finds the record; it is gone once the call has committed."""
+    sb = make_sandbox(version)
+    sb.add_webhook_rule("res.partner", receiver.url, trigger="on_unlink", fields=["name"])
+    bridge = XmlRpc(sb, sb.bridge_login, sb.bridge_password)
+    seen: list = []
+    receiver.on_request = lambda payload: seen.append(
+        bridge("res.partner", "search_read", [("id", "=", payload["_id"])], ["name"])
+    )
+    rpc = XmlRpc(sb, sb.login, sb.password)
+    pid = rpc("res.partner", "create", {"name": "Doomed"})
+    rpc("res.partner", "unlink", [pid])
+    assert seen == [[{"id": pid, "name": "Doomed"}]]
+    assert bridge("res.partner", "search_read", [("id", "=", pid)], ["name"]) == []
+
+
+def test_unlink_webhook_on_19_arrives_after_the_record_is_gone(make_sandbox, receiver):
+    """19 reads the payload during the transaction (before the delete) but posts from cr.postcommit
+    (ir_actions.py _run_action_webhook, PR 216018): the receiver gets the name of a deleted record."""
+    sb = make_sandbox(19)
+    sb.add_webhook_rule("res.partner", receiver.url, trigger="on_unlink", fields=["name"])
+    bridge = XmlRpc(sb, sb.bridge_login, sb.bridge_password)
+    seen: list = []
+    receiver.on_request = lambda payload: seen.append(
+        bridge("res.partner", "search_read", [("id", "=", payload["_id"])], ["name"])
+    )
+    rpc = XmlRpc(sb, sb.login, sb.password)
+    pid = rpc("res.partner", "create", {"name": "Doomed"})
+    rpc("res.partner", "unlink", [pid])
+    assert receiver.wait_for(1)[0]["name"] == "Doomed"
+    assert seen == [[]]
+
+
+def test_the_before_commit_window_covers_unlink(make_sandbox, receiver):
+    """With the harness's window (bridge/cli/sandboxed.py ODOO_PRECOMMIT_WINDOW), a receiver that
+    answers first and reads afterwards still sees the record being deleted, then sees it gone."""
+    sb = make_sandbox(17, hold_commit_after_webhook=0.3)
+    sb.add_webhook_rule("res.partner", receiver.url, trigger="on_unlink", fields=["name"])
+    rpc = XmlRpc(sb, sb.login, sb.password)
+    pid = rpc("res.partner", "create", {"name": "Doomed"})
+    done = threading.Event()
+    threading.Thread(target=lambda: (rpc("res.partner", "unlink", [pid]), done.set())).start()
+    assert receiver.event.wait(2)  # answered; the receiver reads after its answer
+    bridge = XmlRpc(sb, sb.bridge_login, sb.bridge_password)
+    assert bridge("res.partner", "search", [("id", "=", pid)]) == [pid]
+    assert done.wait(2)
+    assert bridge("res.partner", "search", [("id", "=", pid)]) == []
+
+
+def test_a_timed_out_webhook_logs_odoos_warning(make_sandbox, receiver, caplog):
+    sb = make_sandbox(17, webhook_timeout=0.2)
+    receiver.on_request = lambda payload: time.sleep(0.4)
+    sb.add_webhook_rule("res.partner", receiver.url)
+    with caplog.at_level(logging.WARNING):
+        XmlRpc(sb, sb.login, sb.password)("res.partner", "create", {"name": "Slow"})
+    assert (
+        "Webhook call timed out after 1s - it may or may not have failed. If this happens often, it may be a "
+        "sign that the system you're trying to reach is slow or non-functional."
+    ) in [r.getMessage() for r in caplog.records]
+
+
 def _reader(sb, seen, pid_holder):
     bridge = XmlRpc(sb, sb.bridge_login, sb.bridge_password)
 
@@ -254,7 +320,9 @@ def test_rollback_sends_a_phantom_event_on_17_18_and_none_on_19(
     assert len(receiver.payloads()) == phantoms
     assert rpc("res.partner", "search", [("name", "=", "Ghost")]) == []
     if version == 19:
-        assert any("cancelled due to a rollback" in r.getMessage() for r in caplog.records)
+        assert f"Webhook call to {receiver.url} - cancelled due to a rollback" in [
+            r.getMessage() for r in caplog.records
+        ]
 
 
 def test_in_process_transaction_rollback_keeps_17_webhook_sent(sb, receiver):

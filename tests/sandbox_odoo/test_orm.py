@@ -9,7 +9,7 @@ import xmlrpc.client
 
 import pytest
 
-from .conftest import XmlRpc
+from .conftest import JsonRpc, XmlRpc
 
 
 @pytest.fixture
@@ -188,6 +188,43 @@ def test_many2one_to_a_missing_record_is_refused(admin_xml):
     with pytest.raises(xmlrpc.client.Fault) as err:
         admin_xml("res.partner", "create", {"name": "S", "country_id": 99999})
     assert err.value.faultCode == 2
+
+
+FK_17 = (
+    "The operation cannot be completed: another model requires the record being deleted. If possible, archive "
+    "it instead.\n\nModel: Contact (res.partner)\nConstraint: res_partner_country_id_fkey\n"
+)
+FK_16 = (
+    "The operation cannot be completed: another model requires the record being deleted. If possible, archive "
+    "it instead.\n\nModel: Contact (res.partner), Constraint: res_partner_country_id_fkey"
+)
+
+
+@pytest.mark.parametrize(("version", "message"), [(16, FK_16), (17, FK_17), (19, FK_17)])
+def test_a_missing_many2one_target_is_the_foreign_key_validation_error(make_sandbox, version, message):
+    """The INSERT hits res_partner_country_id_fkey; PostgreSQL names the referencing table, and the RPC
+    layer words it: 17+ odoo/service/model.py _as_validation_error, 16 check() on one line."""
+    rpc = JsonRpc(make_sandbox(version), "admin", "admin")
+    error = rpc.call_raw("res.partner", "create", {"name": "S", "country_id": 99999})["error"]["data"]
+    assert (error["name"], error["message"]) == ("odoo.exceptions.ValidationError", message)
+
+
+def test_deleting_a_restricted_target_names_the_referencing_model(sb, admin_xml):
+    be = admin_xml("res.country", "search", [("code", "=", "BE")])[0]  # no states refer to it
+    admin_xml("res.partner", "create", {"name": "Uses BE", "country_id": be})
+    with pytest.raises(xmlrpc.client.Fault) as err:
+        admin_xml("res.country", "unlink", [be])
+    assert err.value.faultString == FK_17
+
+
+def test_a_missing_mandatory_value_names_model_and_field(admin_xml):
+    with pytest.raises(xmlrpc.client.Fault) as err:
+        admin_xml("res.partner.bank", "create", {"partner_id": 1})
+    assert err.value.faultString == (
+        "The operation cannot be completed:\n- Create/update: a mandatory field is not set.\n- Delete: another "
+        "model requires the record being deleted. If possible, archive it instead.\n\n"
+        "Model: Bank Accounts (res.partner.bank)\nField: Account Number (acc_number)\n"
+    )
 
 
 def test_a_failing_call_commits_nothing(admin_xml):
@@ -408,9 +445,9 @@ def test_contacts_require_a_name_but_addresses_do_not(admin_xml):
 
 def test_editing_an_order_line_bumps_the_order_write_date(sb):
     with sb.transaction("admin") as env:
-        order = env.create(
-            "sale.order", [{"partner_id": 3, "order_line": [(0, 0, {"name": "x", "price_unit": 1})]}]
-        )[0]
+        product = env.create("product.product", [{"name": "Widget"}])[0]
+        line = {"product_id": product, "price_unit": 1, "tax_id": [(6, 0, [])]}
+        order = env.create("sale.order", [{"partner_id": 3, "order_line": [(0, 0, line)]}])[0]
     line = sb.env().read("sale.order", order, ["order_line"])[0]["order_line"][0]
     before = sb.env().read("sale.order", order, ["write_date", "write_uid"], load=None)[0]
     sb.env("bridge").write("sale.order.line", line, {"price_unit": 2})
