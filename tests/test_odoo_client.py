@@ -96,9 +96,10 @@ def test_a_business_error_is_permanent_with_odoos_message(odoo):
         [{"move_type": "out_invoice", "partner_id": partner, "invoice_line_ids": [(0, 0, line)]}],
     )[0]
     client.call("account.move", "action_post", ids=[move])
-    with pytest.raises(PermanentError) as raised:  # posted entries are locked (odoo-facts §3.10)
-        client.write("account.move", [move], {"invoice_line_ids": [(0, 0, line)]})
+    with pytest.raises(PermanentError) as raised:  # Odoo 17 account_move.py _post: "must be in draft"
+        client.call("account.move", "action_post", ids=[move])
     assert raised.value.note.startswith("Odoo")
+    assert "must be in draft" in raised.value.note
 
 
 def test_serialization_failures_are_retried_until_the_call_goes_through(odoo):

@@ -9,6 +9,7 @@ from .fields import (
     Char,
     Date,
     Datetime,
+    Field,
     Float,
     Integer,
     Json,
@@ -229,6 +230,7 @@ def account_move(v: int) -> ModelDef:
             ("no", "at_date", "monthly", "quarterly", "yearly"), default="no", required=True
         ),
         "posted_before": Boolean(readonly=True, default=False),
+        "reversed_entry_id": Many2one("account.move", "Reversal of", readonly=True),
         "payment_state": Selection(
             PAYMENT_STATES + (("blocked",) if v >= 18 else ()), readonly=True, default="not_paid"
         ),
@@ -306,6 +308,13 @@ def account_move_line(v: int) -> ModelDef:
             "amount_residual": Monetary(readonly=True, default=0.0),  # company currency
             "amount_residual_currency": Monetary(readonly=True, default=0.0),  # line currency
             "matching_number": Char(readonly=True),
+            # reconciliation (17 account_move_line.py / account_partial_reconcile.py): matched_debit_ids are
+            # the partials where this line is the credit, matched_credit_ids those where it is the debit
+            "matched_debit_ids": One2many("account.partial.reconcile", "credit_move_id", "Matched Debits"),
+            "matched_credit_ids": One2many("account.partial.reconcile", "debit_move_id", "Matched Credits"),
+            "full_reconcile_id": Many2one("account.full.reconcile", "Matching", readonly=True),
+            "tax_line_id": Many2one("account.tax", "Originator Tax", readonly=True),
+            "date": Date(compute=lambda env, m, i: env.value_of_parent(m, i, "move_id", "date")),
             "analytic_distribution": Json(),
             "parent_state": Selection(
                 ("draft", "posted", "cancel"),
@@ -323,6 +332,80 @@ def account_move_line(v: int) -> ModelDef:
     )
 
 
+def account_partial_reconcile(v: int) -> ModelDef:
+    """17 account_partial_reconcile.py: one match between a debit and a credit line (amounts positive)."""
+
+    def company_currency(env, m, i):  # type: ignore[no-untyped-def]
+        company = env.value(m, i, "company_id")
+        return env.value("res.company", company, "currency_id") if company else False
+
+    return make_model(
+        "account.partial.reconcile",
+        "Partial Reconcile",
+        {
+            "debit_move_id": Many2one("account.move.line", required=True),
+            "credit_move_id": Many2one("account.move.line", required=True),
+            "full_reconcile_id": Many2one("account.full.reconcile", "Full Reconcile"),
+            "exchange_move_id": Many2one("account.move"),
+            "company_currency_id": Many2one("res.currency", "Company Currency", compute=company_currency),
+            "debit_currency_id": Many2one("res.currency", "Currency of the debit journal item."),
+            "credit_currency_id": Many2one("res.currency", "Currency of the credit journal item."),
+            "amount": Monetary(default=0.0),
+            "debit_amount_currency": Monetary(default=0.0),
+            "credit_amount_currency": Monetary(default=0.0),
+            "company_id": Many2one("res.company", "Company"),
+            "max_date": Date("Max Date of Matched Lines"),
+        },
+        company_field="company_id",
+        read_group="account.group_account_invoice",
+        write_group="account.group_account_invoice",
+    )
+
+
+def account_full_reconcile(v: int) -> ModelDef:
+    """17 account_full_reconcile.py: the set of partials and lines that are fully matched together."""
+    return make_model(
+        "account.full.reconcile",
+        "Full Reconcile",
+        {
+            "partial_reconcile_ids": One2many(
+                "account.partial.reconcile", "full_reconcile_id", "Reconciliation Parts"
+            ),
+            "reconciled_line_ids": One2many(
+                "account.move.line", "full_reconcile_id", "Matched Journal Items"
+            ),
+            "exchange_move_id": Many2one("account.move"),
+        },
+        read_group="account.group_account_invoice",
+        write_group="account.group_account_invoice",
+    )
+
+
+def res_company_accounting(v: int) -> dict[str, Field]:
+    """Fields the account module adds to res.company (17 account/models/company.py), merged into the base
+    res.company by the seed. 16/17 lock dates; 18 replaced them (sale/purchase/hard lock, not modelled)."""
+    f: dict[str, Field] = {
+        "account_journal_suspense_account_id": Many2one("account.account", "Journal Suspense Account"),
+        "account_journal_payment_debit_account_id": Many2one(
+            "account.account", "Journal Outstanding Receipts"
+        ),
+        "account_journal_payment_credit_account_id": Many2one(
+            "account.account", "Journal Outstanding Payments"
+        ),
+        "currency_exchange_journal_id": Many2one("account.journal", "Exchange Gain or Loss Journal"),
+        "income_currency_exchange_account_id": Many2one("account.account", "Gain Exchange Rate Account"),
+        "expense_currency_exchange_account_id": Many2one("account.account", "Loss Exchange Rate Account"),
+    }
+    if v <= 17:
+        f["period_lock_date"] = Date("Journals Entries Lock Date")
+        f["fiscalyear_lock_date"] = Date("All Users Lock Date")
+        f["tax_lock_date"] = Date("Tax Return Lock Date")
+    return f
+
+
+MODEL_EXTENSIONS: dict[str, Callable[[int], dict[str, Field]]] = {"res.company": res_company_accounting}
+
+
 def account_payment(v: int) -> ModelDef:
     common = {
         "payment_type": Selection(("outbound", "inbound"), required=True, default="inbound"),
@@ -332,6 +415,8 @@ def account_payment(v: int) -> ModelDef:
         "partner_bank_id": Many2one("res.partner.bank", "Recipient Bank Account"),
         "payment_reference": Char(),
         "is_reconciled": Boolean(readonly=True, default=False),
+        "is_matched": Boolean("Is Matched With a Bank Statement", readonly=True, default=False),
+        "outstanding_account_id": Many2one("account.account", "Outstanding Account", readonly=True),
         "reconciled_invoice_ids": Many2many(
             "account.move", compute=lambda env, m, i: env.payment_reconciled_invoices(i)
         ),
@@ -409,7 +494,16 @@ VALUATION_16 = ("manual_periodic", "real_time")
 VALUATION_19 = ("periodic", "real_time")
 
 
+def _trade():  # type: ignore[no-untyped-def]
+    """business.trade, imported late (it imports the ORM, which imports this catalog)."""
+    from .business import trade
+
+    return trade
+
+
 def product_category(v: int) -> ModelDef:
+    """stock_account is installed on every version's sandbox, so the valuation properties always exist
+    (stock_account/models/product.py, ProductCategory, 16–19)."""
     return make_model(
         "product.category",
         "Product Category",
@@ -454,36 +548,37 @@ def _product_fields(v: int) -> dict:
         "supplier_taxes_id": Many2many("account.tax", "Purchase Taxes"),
         "company_id": Many2one("res.company", "Company"),
         "active": Boolean(default=True),
-        "default_code": Char("Internal Reference"),
-        "barcode": Char(),
+        "default_code": Char("Internal Reference"),  # not unique in any version
+        "barcode": Char(),  # unique per company from 17 (business/trade.py _check_barcode_uniqueness)
         "qty_available": Float("Quantity On Hand", compute=lambda env, m, i: env.qty_available(m, i)),
+        # sale/models/product_template.py: 'order' by default and whenever the type becomes consu
+        "invoice_policy": Selection(("order", "delivery"), "Invoicing Policy", default="order"),
+        # purchase/models/product.py: 'receive' by default, 'purchase' for services (_compute_purchase_method)
+        "purchase_method": Selection(("purchase", "receive"), "Control Policy", default="receive"),
     }
     if v < 19:
         f["uom_po_id"] = Many2one(
             "uom.uom", "Purchase UoM", default=lambda env: env.xmlid("uom.product_uom_unit")
         )
-    if v >= 18:  # §3.7: type consu/service/combo + is_storable
+    if (
+        v >= 18
+    ):  # §3.7: type consu/service/combo + is_storable (18 product_template.py, stock/models/product.py)
         f["type"] = Selection(("consu", "service", "combo"), "Product Type", required=True, default="consu")
         f["is_storable"] = Boolean("Track Inventory", default=False)
     else:
+        # 16/17 product_template.py: detailed_type, and type stored and writable (readonly=False);
+        # _sanitize_vals keeps them equal (business/trade.py). stock adds 'product' to both.
         f["detailed_type"] = Selection(
             ("consu", "service", "product"), "Product Type", required=True, default="consu"
         )
-        f["type"] = Selection(
-            ("consu", "service", "product"),
-            readonly=True,
-            compute=lambda env, m, i: env.value(m, i, "detailed_type"),
-        )
+        f["type"] = Selection(("consu", "service", "product"), "Type", default="consu")
     return f
 
 
 def product_template(v: int) -> ModelDef:
     f = _product_fields(v)
     f["product_variant_ids"] = One2many("product.product", "product_tmpl_id", "Products")
-    # barcode: one product per barcode (product.product barcode uniqueness; one variant per template here)
-    return make_model(
-        "product.template", "Product", f, order="name", company_field="company_id", unique=[("barcode",)]
-    )
+    return make_model("product.template", "Product", f, order="name", company_field="company_id")
 
 
 def product_product(v: int) -> ModelDef:
@@ -524,7 +619,10 @@ def sale_order(v: int) -> ModelDef:
         "reference": Char("Payment Ref."),
         "note": Text("Terms and conditions"),
         "invoice_status": Selection(
-            ("upselling", "invoiced", "to invoice", "no"), default="no", readonly=True
+            ("upselling", "invoiced", "to invoice", "no"),
+            "Invoice Status",
+            readonly=True,
+            compute=lambda env, m, i: _trade().sale_invoice_status(env, i),
         ),
         "amount_untaxed": Monetary(compute=lambda env, m, i: env.order_amounts(m, i)["untaxed"]),
         "amount_tax": Monetary(compute=lambda env, m, i: env.order_amounts(m, i)["tax"]),
@@ -543,6 +641,11 @@ def sale_order(v: int) -> ModelDef:
     )
 
 
+def _line_uom_field(v: int) -> str:
+    """16–18 product_uom, 19 product_uom_id on sale and purchase order lines (19 sale_order_line.py)."""
+    return "product_uom_id" if v >= 19 else "product_uom"
+
+
 def sale_order_line(v: int) -> ModelDef:
     return make_model(
         "sale.order.line",
@@ -553,12 +656,18 @@ def sale_order_line(v: int) -> ModelDef:
             "sequence": Integer(default=10),
             "display_type": Selection(("line_section", "line_note")),
             "product_id": Many2one("product.product", "Product", ondelete="restrict"),
+            _line_uom_field(v): Many2one("uom.uom", "Unit" if v >= 19 else "Unit of Measure"),
             "product_uom_qty": Float("Quantity", default=1.0),
             "price_unit": Float("Unit Price", default=0.0),
             "discount": Float("Discount (%)", default=0.0),
             "tax_id": Many2many("account.tax", "Taxes", check_company=True),
             "price_subtotal": Monetary(compute=lambda env, m, i: env.line_amounts(m, i)["subtotal"]),
             "price_total": Monetary(compute=lambda env, m, i: env.line_amounts(m, i)["total"]),
+            "state": Selection(
+                SO_STATES_16 if v == 16 else SO_STATES_17,
+                "Order Status",
+                compute=lambda env, m, i: env.value_of_parent(m, i, "order_id", "state"),
+            ),
         },
         order="order_id, sequence, id",
         read_group="sales_team.group_sale_salesman",
@@ -587,7 +696,12 @@ def purchase_order(v: int) -> ModelDef:
         "order_line": One2many("purchase.order.line", "order_id", "Order Lines"),
         "origin": Char("Source Document"),
         "notes": Text("Terms and Conditions"),
-        "invoice_status": Selection(("no", "to invoice", "invoiced"), default="no", readonly=True),
+        "invoice_status": Selection(
+            ("no", "to invoice", "invoiced"),
+            "Billing Status",
+            readonly=True,
+            compute=lambda env, m, i: _trade().purchase_invoice_status(env, i),
+        ),
         "amount_untaxed": Monetary(compute=lambda env, m, i: env.order_amounts(m, i)["untaxed"]),
         "amount_tax": Monetary(compute=lambda env, m, i: env.order_amounts(m, i)["tax"]),
         "amount_total": Monetary(compute=lambda env, m, i: env.order_amounts(m, i)["total"]),
@@ -611,10 +725,12 @@ def purchase_order_line(v: int) -> ModelDef:
         "Purchase Order Line",
         {
             "order_id": Many2one("purchase.order", "Order Reference", required=True, ondelete="cascade"),
+            # required, computed from the product when not given (_compute_price_unit_and_date_planned_and_name)
             "name": Text("Description", required=True),
             "sequence": Integer(default=10),
             "display_type": Selection(("line_section", "line_note")),
             "product_id": Many2one("product.product", "Product"),
+            _line_uom_field(v): Many2one("uom.uom", "Unit" if v >= 19 else "Unit of Measure"),
             "product_qty": Float("Quantity", default=1.0),
             "price_unit": Float("Unit Price", default=0.0),
             "discount": Float("Discount (%)", default=0.0),
@@ -622,12 +738,37 @@ def purchase_order_line(v: int) -> ModelDef:
             "date_planned": Datetime("Expected Arrival"),
             "price_subtotal": Monetary(compute=lambda env, m, i: env.line_amounts(m, i)["subtotal"]),
             "price_total": Monetary(compute=lambda env, m, i: env.line_amounts(m, i)["total"]),
+            "state": Selection(
+                PO_STATES_19 if v >= 19 else PO_STATES_16,
+                "Status",
+                compute=lambda env, m, i: env.value_of_parent(m, i, "order_id", "state"),
+            ),
         },
         order="order_id, sequence, id",
         read_group="purchase.group_purchase_user",
         write_group="purchase.group_purchase_user",
         touch_parent="order_id",
     )
+
+
+def res_company_purchase(v: int) -> dict[str, Field]:
+    """Fields purchase adds to res.company (purchase/models/res_company.py, 16–19)."""
+    return {
+        "po_lock": Selection(("edit", "lock"), "Purchase Order Modification", default="edit"),
+        "po_double_validation": Selection(
+            ("one_step", "two_step"), "Levels of Approvals", default="one_step"
+        ),
+        "po_double_validation_amount": Monetary("Double validation amount", default=5000.0),
+    }
+
+
+def _extend_model(model: str, extension: Callable[[int], dict[str, Field]]) -> None:
+    """Several modules add fields to one model: chain the extensions registered for it."""
+    previous = MODEL_EXTENSIONS.get(model)
+    MODEL_EXTENSIONS[model] = lambda v: {**(previous(v) if previous else {}), **extension(v)}
+
+
+_extend_model("res.company", res_company_purchase)
 
 
 def stock_location(v: int) -> ModelDef:
@@ -668,11 +809,43 @@ def stock_quant(v: int) -> ModelDef:
             ),
             "inventory_quantity_set": Boolean(default=False),
             "inventory_date": Date("Scheduled Date"),
+            "user_id": Many2one("res.users", "Assigned To"),
             "company_id": Many2one(
                 "res.company",
                 compute=lambda env, m, i: env.value_of_parent(m, i, "location_id", "company_id"),
             ),
         },
+        read_group="stock.group_stock_user",
+        write_group="stock.group_stock_user",
+    )
+
+
+MOVE_STATES = ("draft", "waiting", "confirmed", "partially_available", "assigned", "done", "cancel")
+
+
+def stock_move(v: int) -> ModelDef:
+    """The done moves an applied inventory leaves (stock_quant.py _apply_inventory, _get_inventory_move_values):
+    what Odoo → Xero inventory adjustments read. 16 names the done quantity quantity_done, 17+ quantity."""
+    return make_model(
+        "stock.move",
+        "Stock Move",
+        {
+            "name": Char("Description", required=True),
+            "reference": Char(),
+            "sequence": Integer(default=10),
+            "date": Datetime("Date Scheduled", required=True, default=lambda env: env.now()),
+            "product_id": Many2one("product.product", "Product", required=True),
+            "product_uom": Many2one("uom.uom", "UoM", required=True),
+            "product_uom_qty": Float("Demand", required=True, default=0.0),
+            "quantity_done" if v == 16 else "quantity": Float("Quantity", default=0.0),
+            "location_id": Many2one("stock.location", "Source Location", required=True),
+            "location_dest_id": Many2one("stock.location", "Destination Location", required=True),
+            "state": Selection(MOVE_STATES, "Status", default="draft", readonly=True),
+            "is_inventory": Boolean("Inventory", default=False),
+            "company_id": Many2one("res.company", "Company", required=True, default=_company_default),
+        },
+        order="sequence, id",
+        company_field="company_id",
         read_group="stock.group_stock_user",
         write_group="stock.group_stock_user",
     )
@@ -687,6 +860,8 @@ BUSINESS_MODELS: list[Callable[[int], ModelDef]] = [
     account_payment_method_line,
     account_move,
     account_move_line,
+    account_partial_reconcile,
+    account_full_reconcile,
     account_payment,
     account_payment_register,
     product_category,
@@ -698,4 +873,5 @@ BUSINESS_MODELS: list[Callable[[int], ModelDef]] = [
     purchase_order_line,
     stock_location,
     stock_quant,
+    stock_move,
 ]

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from .catalog_base import BASE_MODELS
-from .catalog_business import BUSINESS_MODELS
+from .catalog_business import BUSINESS_MODELS, MODEL_EXTENSIONS
 from .fields import ModelDef
 from .options import Options
 from .orm import SUPERUSER_ID, Env
@@ -20,7 +20,11 @@ GROUPS = [  # xml id, name (every group the catalog's access rights use)
     ("account.group_account_manager", "Billing Administrator"),
     ("sales_team.group_sale_salesman", "User: Own Documents Only"),
     ("purchase.group_purchase_user", "Purchase User"),
+    # approves purchase orders above the company's double validation amount (purchase_order.py _approval_allowed)
+    ("purchase.group_purchase_manager", "Purchase Administrator"),
     ("stock.group_stock_user", "Inventory User"),
+    # 16/17: only a stock manager applies an inventory (stock_quant.py _apply_inventory)
+    ("stock.group_stock_manager", "Inventory Administrator"),
 ]
 ADMIN_GROUPS = tuple(g for g, _ in GROUPS if g != "base.group_erp_manager")
 CURRENCIES = [  # name, symbol, full name, active, position
@@ -55,11 +59,20 @@ ACCOUNTS = [  # key, code, name, type, reconcile
     ("outstanding_receipts", "101402", "Outstanding Receipts", "asset_current", True),
     ("outstanding_payments", "101403", "Outstanding Payments", "asset_current", True),
     ("cash", "101501", "Cash", "asset_cash", False),
+    ("suspense", "101404", "Bank Suspense Account", "asset_current", False),
+    ("income_currency_exchange", "441000", "Foreign Exchange Gain", "income", False),
+    ("expense_currency_exchange", "641000", "Foreign Exchange Loss", "expense", False),
 ]
 
 
 def build_registry(version: int) -> dict[str, ModelDef]:
-    return {m.name: m for m in (factory(version) for factory in BASE_MODELS + BUSINESS_MODELS)}
+    registry = {m.name: m for m in (factory(version) for factory in BASE_MODELS + BUSINESS_MODELS)}
+    for model, extension in MODEL_EXTENSIONS.items():  # fields a module adds to another's model (_inherit)
+        for fname, f in extension(version).items():
+            f.name = fname
+            f.string = f.string or fname.replace("_", " ").title()
+            registry[model].fields[fname] = f
+    return registry
 
 
 def _xmlid(env: Env, xmlid: str, model: str, rid: int) -> None:
@@ -263,6 +276,7 @@ def _seed_accounting(env: Env, cid: int, ids: dict[str, Any]) -> None:
         ("MISC", "Miscellaneous Operations", "general", None),
         ("BNK1", "Bank", "bank", "bank"),
         ("CSH1", "Cash", "cash", "cash"),
+        ("EXCH", "Exchange Difference", "general", None),
     ):
         journals[code] = env.create(
             "account.journal",
@@ -273,9 +287,23 @@ def _seed_accounting(env: Env, cid: int, ids: dict[str, Any]) -> None:
                     "type": jtype,
                     "company_id": cid,
                     "default_account_id": acc[default] if default else False,
+                    "suspense_account_id": acc["suspense"] if jtype in ("bank", "cash") else False,
                 }
             ],
         )[0]
+    # the accounting settings of the company (17 account/models/company.py, set by the chart template)
+    env.write(
+        "res.company",
+        [cid],
+        {
+            "account_journal_suspense_account_id": acc["suspense"],
+            "account_journal_payment_debit_account_id": acc["outstanding_receipts"],
+            "account_journal_payment_credit_account_id": acc["outstanding_payments"],
+            "currency_exchange_journal_id": journals["EXCH"],
+            "income_currency_exchange_account_id": acc["income_currency_exchange"],
+            "expense_currency_exchange_account_id": acc["expense_currency_exchange"],
+        },
+    )
     for ptype, key in (("inbound", "outstanding_receipts"), ("outbound", "outstanding_payments")):
         env.create(
             "account.payment.method.line",

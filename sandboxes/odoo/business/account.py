@@ -1,16 +1,31 @@
-"""account.move and account.payment behaviour: invoice lines, posting, locking, reconciliation (§3.10, §3.11)."""
+"""account.move and account.payment behaviour: invoice lines, posting, lock dates, reconciliation (§3.10,
+§3.11). Rules read in Odoo 17.0's account module (account_move.py, account_move_line.py,
+account_payment.py); each names the function it follows."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from ..errors import UserError, ValidationError
+from ..errors import AccessError, RedirectWarning, UserError, ValidationError
+from ..rounding import currency_round
+from . import reconcile as rec
+from .lock_dates import (
+    PURCHASE_TYPES,
+    accounting_date,
+    check_fiscalyear_lock_date,
+    check_tax_lock_date,
+    move_affects_tax_report,
+    violated_lock_dates,
+)
 from .registry import INVOICE_TYPES, SALE_TYPES, method, register
+
+MOVE = "account.move"
+LINE = "account.move.line"
 
 
 # --------------------------------------------------------------------------------------------------
-# account.move (§3.10): defaults, invoice lines, posting, locking
+# account.move (§3.10): defaults, journals, invoice lines
 # --------------------------------------------------------------------------------------------------
 def _default_journal(env: Any, move_type: str, company_id: int) -> int | bool:
     jtype = "sale" if move_type in SALE_TYPES else "purchase" if move_type in INVOICE_TYPES else "general"
@@ -24,8 +39,10 @@ def _default_journal(env: Any, move_type: str, company_id: int) -> int | bool:
 def _move_prepare(env: Any, vals: dict) -> dict:
     move_type = vals.get("move_type") or env.context.get("default_move_type") or "entry"
     vals["move_type"] = move_type
-    if "state" in vals and vals["state"] != "draft":
-        raise UserError("A journal entry is created in draft; post it with action_post.")
+    if vals.get("state") == "posted":  # 17 account_move.py create()
+        raise UserError(
+            "You cannot create a move already in the posted state. Please create a draft move and post it after."
+        )
     company = vals.get("company_id") or env.company_id
     if not vals.get("journal_id"):
         journal = _default_journal(env, move_type, company)
@@ -45,6 +62,40 @@ def _move_prepare(env: Any, vals: dict) -> dict:
     if move_type == "entry" and vals.get("invoice_line_ids"):
         vals["line_ids"] = list(vals.get("line_ids") or []) + list(vals.pop("invoice_line_ids"))
     return vals
+
+
+def _check_journal_move_type(env: Any, mid: int) -> None:
+    """17 account_move.py _check_journal_move_type (constraint on journal_id, move_type)."""
+    su = env.sudo()
+    mtype = su.value(MOVE, mid, "move_type")
+    jtype = su.value("account.journal", su.value(MOVE, mid, "journal_id"), "type")
+    if mtype in PURCHASE_TYPES and jtype != "purchase":
+        raise ValidationError("Cannot create a purchase document in a non purchase journal")
+    if mtype in SALE_TYPES and jtype != "sale":
+        raise ValidationError("Cannot create a sale document in a non sale journal")
+
+
+def _sync_date(env: Any, mid: int) -> None:
+    """17 account_move.py _compute_date: an invoice's accounting date follows its invoice date; bills and
+    refunds go through _get_accounting_date (their date may move to the period's end or to today)."""
+    su = env.sudo()
+    invoice_date = su.value(MOVE, mid, "invoice_date")
+    if not invoice_date or su.value(MOVE, mid, "state") != "draft":
+        return
+    mtype = su.value(MOVE, mid, "move_type")
+    date = invoice_date
+    if mtype not in SALE_TYPES:
+        date = accounting_date(
+            su,
+            su.value(MOVE, mid, "company_id"),
+            su.value(MOVE, mid, "journal_id"),
+            mtype,
+            invoice_date,
+            move_affects_tax_report(su, mid),
+            exclude=mid,
+        )
+    if date != su.value(MOVE, mid, "date"):
+        su.write_raw(MOVE, mid, {"date": date})
 
 
 def _sign(move_type: str) -> int:
@@ -67,232 +118,314 @@ def _debit_credit(balance: float) -> dict:
     }
 
 
+RECONCILIATION_FIELDS = ("account_id", "balance", "amount_currency", "currency_id", "partner_id")
+
+
+def _set_line(env: Any, lid: int, vals: dict) -> None:
+    """Update a generated line when something changed; a reconciled line refuses a change of its
+    reconciliation fields (17 account_move_line.py _check_reconciliation)."""
+    su = env.sudo()
+    changed = {k: v for k, v in vals.items() if su.value(LINE, lid, k) != v}
+    if not changed:
+        return
+    if any(k in RECONCILIATION_FIELDS for k in changed):
+        _check_reconciliation(su, [lid])
+    su.write_raw(LINE, lid, changed)
+
+
+def _check_reconciliation(env: Any, line_ids: list[int]) -> None:
+    """17 account_move_line.py _check_reconciliation."""
+    su = env.sudo()
+    for lid in line_ids:
+        if su.value(LINE, lid, "matched_debit_ids") or su.value(LINE, lid, "matched_credit_ids"):
+            mid = su.value(LINE, lid, "move_id")
+            raise UserError(
+                "You cannot do this modification on a reconciled journal entry. You can just change some non "
+                "legal fields or you must unreconcile first.\n"
+                f"Journal Entry (id): {su.value(MOVE, mid, 'name')} ({mid})"
+            )
+
+
 def sync_invoice(env: Any, move_id: int) -> None:
-    """Recompute product line amounts, tax lines and the receivable/payable line of a draft invoice.
+    """Recompute product line amounts, tax lines and the receivable/payable line of an invoice (17:
+    _sync_dynamic_lines runs on draft and posted invoices alike).
 
     Amounts in the invoice currency go to ``amount_currency``; ``balance``/``debit``/``credit`` are in
-    the company currency at the rate of the invoice date (or accounting date). The receivable/payable
-    line takes the opposite of the other lines so the entry always balances.
+    the company currency at the rate of the invoice date (or accounting date), rounded with Odoo's
+    float_round at the currency's rounding. Generated lines are updated in place (a reconciled
+    receivable line keeps its id and refuses a new amount); the receivable/payable line takes the
+    opposite of the other lines so the entry always balances.
     """
     su = env.sudo()
-    mtype = su.value("account.move", move_id, "move_type")
-    if mtype not in INVOICE_TYPES or su.value("account.move", move_id, "state") != "draft":
+    mtype = su.value(MOVE, move_id, "move_type")
+    if mtype not in INVOICE_TYPES or su.value(MOVE, move_id, "state") == "cancel":
         return
     sign = _sign(mtype)
-    company = su.value("account.move", move_id, "company_id")
-    currency = su.value("account.move", move_id, "currency_id")
-    partner = su.value("account.move", move_id, "partner_id")
-    journal = su.value("account.move", move_id, "journal_id")
+    company = su.value(MOVE, move_id, "company_id")
+    currency = su.value(MOVE, move_id, "currency_id")
+    comp_currency = su.value("res.company", company, "currency_id")
+    doc_rounding = su.value("res.currency", currency, "rounding")
+    comp_rounding = su.value("res.currency", comp_currency, "rounding")
+    partner = su.value(MOVE, move_id, "partner_id")
+    journal = su.value(MOVE, move_id, "journal_id")
     factor = su.move_factor(move_id)
     taxes: dict[int, float] = {}
     total = 0.0
     company_total = 0.0
-    line_ids = su.with_context(active_test=False).value("account.move", move_id, "line_ids")
+    line_ids = su.with_context(active_test=False).value(MOVE, move_id, "line_ids")
+    tax_lines: dict[int, int] = {}
+    term_lines: list[int] = []
     for lid in line_ids:
-        kind = su.value("account.move.line", lid, "display_type")
-        if kind in ("tax", "payment_term"):
-            su.txn.delete("account.move.line", lid)
+        kind = su.value(LINE, lid, "display_type")
+        if kind == "tax":
+            tax = su.value(LINE, lid, "tax_line_id")
+            if tax and tax not in tax_lines:
+                tax_lines[tax] = lid
+            else:
+                su.txn.delete(LINE, lid)
+            continue
+        if kind == "payment_term":
+            term_lines.append(lid)
             continue
         if kind != "product":
             continue
-        qty = su.value("account.move.line", lid, "quantity")
-        base = qty * su.value("account.move.line", lid, "price_unit")
-        base *= 1 - (su.value("account.move.line", lid, "discount") or 0) / 100.0
-        tax_ids = su.value("account.move.line", lid, "tax_ids")
+        qty = su.value(LINE, lid, "quantity")
+        base = qty * su.value(LINE, lid, "price_unit")
+        base *= 1 - (su.value(LINE, lid, "discount") or 0) / 100.0
+        tax_ids = su.value(LINE, lid, "tax_ids")
         untaxed, _tax = su.tax_amount(tax_ids, base, qty)
         for tid in tax_ids:
             taxes[tid] = taxes.get(tid, 0.0) + su.tax_amount([tid], base, qty)[1]
         total += untaxed + _tax
-        balance = round(sign * untaxed / factor, 2)
+        balance = currency_round(sign * untaxed / factor, comp_rounding)
         company_total += balance
         vals = {
             "price_subtotal": untaxed,
-            "price_total": round(untaxed + _tax, 2),
+            "price_total": currency_round(untaxed + _tax, doc_rounding),
             **_debit_credit(balance),
             "amount_currency": sign * untaxed,
             "currency_id": currency,
             "partner_id": partner,
         }
-        if not su.value("account.move.line", lid, "account_id"):
+        if not su.value(LINE, lid, "account_id"):
             vals["account_id"] = su.value(
                 "account.journal", journal, "default_account_id"
             ) or _company_account(su, company, "income" if sign < 0 else "expense")
-        su.write_raw("account.move.line", lid, vals)
-    mdef = su.mdef("account.move.line")
+        _set_line(su, lid, vals)
+    mdef = su.mdef(LINE)
     tax_key = "tax_received" if mtype in SALE_TYPES else "tax_paid"
     for tid, amount in taxes.items():
-        amount = round(amount, 2)
-        balance = round(sign * amount / factor, 2)
+        amount = currency_round(amount, doc_rounding)
+        balance = currency_round(sign * amount / factor, comp_rounding)
         company_total += balance
-        su._create_one(
-            mdef,
-            {
-                "move_id": move_id,
-                "display_type": "tax",
-                "name": su.value("account.tax", tid, "name"),
-                "account_id": _company_account(su, company, tax_key),
-                **_debit_credit(balance),
-                "amount_currency": sign * amount,
-                "currency_id": currency,
-                "partner_id": partner,
-            },
+        vals = {
+            "display_type": "tax",
+            "tax_line_id": tid,
+            "name": su.value("account.tax", tid, "name"),
+            "account_id": _company_account(su, company, tax_key),
+            **_debit_credit(balance),
+            "amount_currency": sign * amount,
+            "currency_id": currency,
+            "partner_id": partner,
+        }
+        if tid in tax_lines:
+            _set_line(su, tax_lines.pop(tid), vals)
+        else:
+            su._create_one(mdef, {"move_id": move_id, **vals})
+    for lid in tax_lines.values():
+        su.txn.delete(LINE, lid)
+    total = currency_round(total, doc_rounding)
+    has_lines = any(su.value(LINE, lid, "display_type") == "product" for lid in line_ids)
+    if not has_lines:
+        for lid in term_lines:
+            _check_reconciliation(su, [lid])
+            su.txn.delete(LINE, lid)
+        return
+    receivable = mtype in SALE_TYPES
+    account = (
+        su.value(
+            "res.partner",
+            partner,
+            "property_account_receivable_id" if receivable else "property_account_payable_id",
         )
-    total = round(total, 2)
-    if line_ids:
-        receivable = mtype in SALE_TYPES
-        account = (
-            su.value(
-                "res.partner",
-                partner,
-                "property_account_receivable_id" if receivable else "property_account_payable_id",
-            )
-            if partner
-            else False
-        )
-        account = account or _company_account(su, company, "receivable" if receivable else "payable")
-        balance = round(-company_total, 2)
-        su._create_one(
-            mdef,
-            {
-                "move_id": move_id,
-                "display_type": "payment_term",
-                "name": su.value("account.move", move_id, "payment_reference") or "",
-                "account_id": account,
-                **_debit_credit(balance),
-                "amount_currency": -sign * total,
-                "amount_residual": balance,
-                "amount_residual_currency": -sign * total,
-                "currency_id": currency,
-                "partner_id": partner,
-                "date_maturity": su.value("account.move", move_id, "invoice_date_due")
-                or su.value("account.move", move_id, "invoice_date")
-                or su.value("account.move", move_id, "date"),
-            },
-        )
+        if partner
+        else False
+    )
+    account = account or _company_account(su, company, "receivable" if receivable else "payable")
+    balance = currency_round(-company_total, comp_rounding)
+    vals = {
+        "display_type": "payment_term",
+        "name": su.value(MOVE, move_id, "payment_reference") or "",
+        "account_id": account,
+        **_debit_credit(balance),
+        "amount_currency": -sign * total,
+        "currency_id": currency,
+        "partner_id": partner,
+        "date_maturity": su.value(MOVE, move_id, "invoice_date_due")
+        or su.value(MOVE, move_id, "invoice_date")
+        or su.value(MOVE, move_id, "date"),
+    }
+    if term_lines:
+        _set_line(su, term_lines[0], vals)
+        for lid in term_lines[1:]:
+            su.txn.delete(LINE, lid)
+    else:
+        su._create_one(mdef, {"move_id": move_id, **vals})
+    rec.refresh_residuals(su, su.value(MOVE, move_id, "line_ids"))
+
+
+def format_amount(env: Any, amount: float, currency: int) -> str:
+    """tools.misc.format_amount for en_US: grouped, the currency's decimals, symbol with a no-break
+    space before or after."""
+    su = env.sudo()
+    rounding = su.value("res.currency", currency, "rounding") or 0.01
+    decimals = su.currency_decimals(currency)
+    text = f"{currency_round(amount, rounding):,.{decimals}f}".replace("-", "-\N{ZERO WIDTH NO-BREAK SPACE}")
+    symbol = su.value("res.currency", currency, "symbol") or ""
+    if su.value("res.currency", currency, "position") == "before":
+        return f"{symbol}\N{NO-BREAK SPACE}{text}"
+    return f"{text}\N{NO-BREAK SPACE}{symbol}"
 
 
 def _check_balanced(env: Any, move_id: int) -> None:
+    """17 account_move.py _check_balanced / _get_unbalanced_moves (skipped with check_move_validity=False)."""
     if env.context.get("check_move_validity") is False:
         return
-    lines = env.sudo().value("account.move", move_id, "line_ids")
-    debit = round(sum(env.sudo().value("account.move.line", lid, "debit") for lid in lines), 2)
-    credit = round(sum(env.sudo().value("account.move.line", lid, "credit") for lid in lines), 2)
-    if debit != credit:
-        raise UserError(
-            f"The move ({env.display_name('account.move', move_id)}) is not balanced.\n"
-            f"The total of debits equals {debit} and the total of credits equals {credit}."
-        )
+    su = env.sudo()
+    lines = su.value(MOVE, move_id, "line_ids")
+    if not lines:
+        return
+    currency = su.value("res.company", su.value(MOVE, move_id, "company_id"), "currency_id")
+    rounding = su.value("res.currency", currency, "rounding")
+    if currency_round(sum(su.value(LINE, lid, "balance") for lid in lines), rounding) == 0:
+        return
+    debit = currency_round(sum(su.value(LINE, lid, "debit") for lid in lines), rounding)
+    credit = currency_round(sum(su.value(LINE, lid, "credit") for lid in lines), rounding)
+    journal = su.value("account.journal", su.value(MOVE, move_id, "journal_id"), "name")
+    raise UserError(
+        "An error has occurred.\n\n"
+        f"The move ({su.display_name(MOVE, move_id)}) is not balanced.\n"
+        f"The total of debits equals {format_amount(su, debit, currency)} and the total of credits equals "
+        f"{format_amount(su, credit, currency)}.\n"
+        f'You might want to specify a default account on journal "{journal}" to automatically balance each move.'
+    )
 
 
 def _check_duplicate_supplier_reference(env: Any, mid: int) -> None:
-    """Posted vendor bills/refunds: same ref, vendor, type, company and bill date → ValidationError."""
+    """17 account_move.py _check_duplicate_supplier_reference: a posted bill/refund with the same
+    reference, vendor, type, company and bill date as another posted one → RedirectWarning."""
     su = env.sudo()
-    mtype = su.value("account.move", mid, "move_type")
-    ref = su.value("account.move", mid, "ref")
-    if (
-        mtype not in ("in_invoice", "in_refund")
-        or not ref
-        or su.value("account.move", mid, "state") != "posted"
-    ):
+    mtype = su.value(MOVE, mid, "move_type")
+    ref = su.value(MOVE, mid, "ref")
+    if mtype not in ("in_invoice", "in_refund") or not ref or su.value(MOVE, mid, "state") != "posted":
         return
     key = (
         mtype,
         ref,
-        su.commercial_partner(su.value("account.move", mid, "partner_id")),
-        su.value("account.move", mid, "company_id"),
-        su.value("account.move", mid, "invoice_date"),
+        su.commercial_partner(su.value(MOVE, mid, "partner_id")),
+        su.value(MOVE, mid, "company_id"),
+        su.value(MOVE, mid, "invoice_date"),
     )
-    for other in su.txn.ids("account.move"):
-        if other == mid or su.value("account.move", other, "state") != "posted":
+    for other in su.txn.ids(MOVE):
+        if other == mid or su.value(MOVE, other, "state") != "posted":
             continue
         theirs = (
-            su.value("account.move", other, "move_type"),
-            su.value("account.move", other, "ref"),
-            su.commercial_partner(su.value("account.move", other, "partner_id")),
-            su.value("account.move", other, "company_id"),
-            su.value("account.move", other, "invoice_date"),
+            su.value(MOVE, other, "move_type"),
+            su.value(MOVE, other, "ref"),
+            su.commercial_partner(su.value(MOVE, other, "partner_id")),
+            su.value(MOVE, other, "company_id"),
+            su.value(MOVE, other, "invoice_date"),
         )
         if theirs == key:
-            raise ValidationError(
-                "Duplicated vendor reference detected. You probably encoded twice the same vendor "
-                f"bill/credit note:\n{su.display_name('account.move', other)}"
+            raise RedirectWarning(
+                "Duplicated vendor reference detected. You probably encoded twice the same vendor bill/credit note."
             )
 
 
-def _move_after(env: Any, ids: list[int], vals: dict | None = None) -> None:
+def _move_after_create(env: Any, ids: list[int]) -> None:
     for mid in ids:
-        if env.txn.exists("account.move", mid):
-            sync_invoice(env, mid)
-            _check_balanced(env, mid)
-            _check_duplicate_supplier_reference(env, mid)
+        _check_journal_move_type(env, mid)
+        _sync_date(env, mid)
+        sync_invoice(env, mid)
+        _check_balanced(env, mid)
+        rec.refresh_residuals(env, env.sudo().value(MOVE, mid, "line_ids"))
 
 
-LOCKED_MOVE_FIELDS = {
-    "journal_id",
-    "partner_id",
-    "currency_id",
-    "date",
-    "invoice_date",
-    "invoice_date_due",
-    "line_ids",
-    "invoice_line_ids",
-    "move_type",
-    "company_id",
-    "invoice_payment_term_id",
-    "name",
-    "state",
-}
+def _move_after_write(env: Any, ids: list[int], vals: dict) -> None:
+    for mid in ids:
+        if not env.txn.exists(MOVE, mid):
+            continue
+        if "journal_id" in vals or "move_type" in vals:
+            _check_journal_move_type(env, mid)
+        if "invoice_date" in vals and "date" not in vals:
+            _sync_date(env, mid)
+        sync_invoice(env, mid)
+        _check_balanced(env, mid)
+        _check_duplicate_supplier_reference(env, mid)
+        if env.context.get("_posting"):
+            continue
+        # 17 write(): "You can't change the date of a not-locked move to a locked period."
+        if ("date" in vals or "state" in vals) and env.sudo().value(MOVE, mid, "state") == "posted":
+            check_fiscalyear_lock_date(env, mid)
+            check_tax_lock_date(env, env.sudo().value(MOVE, mid, "line_ids"))
+
+
+def _sequence_number(name: str | bool) -> int:
+    tail = (name or "").rsplit("/", 1)[-1]
+    return int(tail) if tail.isdigit() else 0
 
 
 def _move_before_write(env: Any, ids: list[int], vals: dict) -> None:
+    """17 account_move.py write(): journal changes after a number, lock dates of posted moves. Posted
+    moves stay editable otherwise (Odoo protects them in its views, not in the ORM)."""
     if env.context.get("_posting"):
         return
+    su = env.sudo()
     for mid in ids:
-        if env.value("account.move", mid, "state") == "posted":
-            locked = sorted(k for k in vals if k in LOCKED_MOVE_FIELDS)
-            if locked:
-                raise UserError(
-                    f"You cannot modify a posted entry ({env.display_name('account.move', mid)}): "
-                    f"reset it to draft first to change {', '.join(locked)}."
-                )
+        journal_changes = "journal_id" in vals and su.value(MOVE, mid, "journal_id") != vals["journal_id"]
+        if su.value(MOVE, mid, "posted_before") and journal_changes:
+            raise UserError("You cannot edit the journal of an account move if it has been posted once.")
+        name = su.value(MOVE, mid, "name")
+        if name and name != "/" and _sequence_number(name) not in (0, 1) and journal_changes:
+            raise UserError(
+                "You cannot edit the journal of an account move if it already has a sequence number assigned."
+            )
+        posted = su.value(MOVE, mid, "state") == "posted"
+        if posted and (
+            ("name" in vals and vals["name"] != name)
+            or ("date" in vals and str(vals["date"]) != str(su.value(MOVE, mid, "date")))
+            or ("state" in vals and vals["state"] != "posted")
+        ):
+            check_fiscalyear_lock_date(env, mid)
+            check_tax_lock_date(env, su.value(MOVE, mid, "line_ids"))
 
 
 def _move_before_unlink(env: Any, ids: list[int]) -> None:
+    """17 account_move.py unlink() deletes the lines first: their checks come first."""
+    su = env.sudo()
     for mid in ids:
-        if env.value("account.move", mid, "state") == "posted":
-            raise UserError("You cannot delete an entry which has been posted once.")
+        _line_unlink_checks(env, su.value(MOVE, mid, "line_ids"))
 
 
 register(
-    "account.move",
+    MOVE,
     prepare_create=_move_prepare,
-    after_create=_move_after,
+    after_create=_move_after_create,
     before_write=_move_before_write,
-    after_write=_move_after,
+    after_write=_move_after_write,
     before_unlink=_move_before_unlink,
 )
 
-LOCKED_LINE_FIELDS = {
-    "account_id",
-    "debit",
-    "credit",
-    "balance",
-    "amount_currency",
-    "price_unit",
-    "quantity",
-    "discount",
-    "tax_ids",
-    "partner_id",
-    "product_id",
-    "move_id",
-    "currency_id",
-}
+
+# --------------------------------------------------------------------------------------------------
+# account.move.line (17 account_move_line.py write/unlink)
+# --------------------------------------------------------------------------------------------------
+TAX_FIELDS = ("balance", "tax_line_id", "tax_ids")  # _get_lock_date_protected_fields (no tax tags here)
+FISCAL_FIELDS = TAX_FIELDS + ("account_id", "journal_id", "amount_currency", "currency_id", "partner_id")
+RECONCILE_FIELDS = ("account_id", "date", "balance", "amount_currency", "currency_id", "partner_id")
 
 
 def _line_prepare(env: Any, vals: dict) -> dict:
-    move = vals.get("move_id")
-    if move and env.txn.exists("account.move", move) and env.value("account.move", move, "state") == "posted":
-        raise UserError("You cannot add a journal item to a posted entry; reset it to draft first.")
     if "balance" in vals and not ("debit" in vals or "credit" in vals):
         bal = float(vals["balance"] or 0)
         vals["debit"], vals["credit"] = (bal, 0.0) if bal > 0 else (0.0, -bal)
@@ -300,42 +433,148 @@ def _line_prepare(env: Any, vals: dict) -> dict:
         vals["balance"] = float(vals.get("debit") or 0) - float(vals.get("credit") or 0)
     if "balance" in vals and "amount_currency" not in vals and not vals.get("currency_id"):
         vals["amount_currency"] = vals["balance"]  # a line in the company currency
+    deprecated = env.field("account.account", "deprecated") is not None  # 16-18 (19: active)
+    if (
+        deprecated
+        and vals.get("account_id")
+        and env.sudo().value("account.account", vals["account_id"], "deprecated")
+    ):
+        raise UserError("You cannot use a deprecated account.")
     return vals
 
 
+def _changes(env: Any, lid: int, vals: dict, fields: tuple[str, ...]) -> bool:
+    su = env.sudo()
+    for fname in fields:
+        if fname not in vals:
+            continue
+        current = su.value(LINE, lid, fname)
+        new = vals[fname]
+        if fname == "tax_ids":
+            if isinstance(new, list) and new and isinstance(new[0], list | tuple) and new[0][0] == 6:
+                new = list(new[0][2])
+            if (
+                sorted(current) != sorted(new)
+                if isinstance(new, list) and all(isinstance(i, int) for i in new)
+                else True
+            ):
+                return True
+            continue
+        if isinstance(current, float) or isinstance(new, float | int) and not isinstance(new, bool):
+            if abs(float(current or 0) - float(new or 0)) > 1e-9:
+                return True
+        elif current != (new or False):
+            return True
+    return False
+
+
 def _line_before_write(env: Any, ids: list[int], vals: dict) -> None:
+    """17 account_move_line.py write(): deprecated account, taxes of posted items, lock dates and
+    reconciled items — only for fields whose value changes."""
+    su = env.sudo()
+    if "debit" in vals or "credit" in vals or "balance" in vals or vals.get("account_id"):
+        _line_prepare(env, vals)
     for lid in ids:
-        if env.value("account.move.line", lid, "parent_state") == "posted":
-            locked = sorted(k for k in vals if k in LOCKED_LINE_FIELDS)
-            if locked:
-                raise UserError(
-                    "You cannot modify the accounting fields of a posted journal item "
-                    f"({', '.join(locked)}); reset the entry to draft first."
-                )
-    _line_prepare(env, vals)
+        posted = su.value(LINE, lid, "parent_state") == "posted"
+        if posted and _changes(env, lid, vals, ("tax_ids", "tax_line_id")):
+            raise UserError(
+                "You cannot modify the taxes related to a posted journal item, you should reset the journal "
+                "entry to draft to do so."
+            )
+        if posted and _changes(env, lid, vals, FISCAL_FIELDS):
+            check_fiscalyear_lock_date(env, su.value(LINE, lid, "move_id"))
+        if posted and _changes(env, lid, vals, TAX_FIELDS):
+            check_tax_lock_date(env, [lid])
+        if _changes(env, lid, vals, RECONCILE_FIELDS):
+            _check_reconciliation(env, [lid])
+
+
+def _line_after_create(env: Any, ids: list[int]) -> None:
+    """17 account_move_line.py create(): a line added to a posted move checks the tax lock date."""
+    check_tax_lock_date(env, ids)
+    _line_after(env, ids)
 
 
 def _line_after(env: Any, ids: list[int], vals: dict | None = None) -> None:
-    """A line created or edited directly: recompute its invoice (idempotent, draft invoices only)."""
-    for mid in {env.value("account.move.line", lid, "move_id") for lid in ids}:
+    """A line created or edited directly: recompute its invoice and its residual amounts."""
+    for mid in {env.value(LINE, lid, "move_id") for lid in ids}:
         sync_invoice(env, mid)
+    rec.refresh_residuals(env, [lid for lid in ids if env.txn.exists(LINE, lid)])
+
+
+def _line_unlink_checks(env: Any, ids: list[int]) -> None:
+    """17 account_move_line.py unlink(): reconciled, lock dates, then _unlink_except_posted."""
+    su = env.sudo()
+    _check_reconciliation(env, ids)
+    for mid in dict.fromkeys(su.value(LINE, lid, "move_id") for lid in ids):
+        if su.value(MOVE, mid, "state") == "posted":
+            check_fiscalyear_lock_date(env, mid)
+    check_tax_lock_date(env, ids)
+    if not env.context.get("force_delete") and any(
+        su.value(LINE, lid, "parent_state") == "posted" for lid in ids
+    ):
+        raise UserError(
+            "You can't delete a posted journal item. Don\u2019t play games with your accounting records; reset "
+            "the journal entry to draft before deleting it."
+        )
 
 
 def _line_before_unlink(env: Any, ids: list[int]) -> None:
-    for lid in ids:
-        if env.value("account.move.line", lid, "parent_state") == "posted":
-            raise UserError("You cannot delete a journal item of a posted entry; reset it to draft first.")
+    _line_unlink_checks(env, ids)
+    if env.context.get("dynamic_unlink"):
+        return
+    su = env.sudo()
+    for lid in ids:  # 17 _prevent_automatic_line_deletion
+        kind = su.value(LINE, lid, "display_type")
+        mid = su.value(LINE, lid, "move_id")
+        if kind == "tax" and any(
+            su.value(LINE, other, "tax_ids") for other in su.value(MOVE, mid, "line_ids")
+        ):
+            raise ValidationError("You cannot delete a tax line as it would impact the tax report")
+        if kind == "payment_term":
+            raise ValidationError(
+                "You cannot delete a payable/receivable line as it would not be consistent with the payment terms"
+            )
 
 
 register(
-    "account.move.line",
+    LINE,
     prepare_create=_line_prepare,
-    after_create=_line_after,
+    after_create=_line_after_create,
     before_write=_line_before_write,
     after_write=_line_after,
     before_unlink=_line_before_unlink,
 )
 
+
+@method(LINE, "reconcile")
+def line_reconcile(env: Any, ids: list[int]) -> None:
+    """account.move.line.reconcile(): match the lines together; returns None (17 _reconcile_plan)."""
+    env.check_records(LINE, ids, "write")
+    rec.reconcile(env, ids)
+    return None
+
+
+@method(LINE, "remove_move_reconcile")
+def line_remove_move_reconcile(env: Any, ids: list[int]) -> None:
+    """account.move.line.remove_move_reconcile(): unlink the lines' partials; returns None."""
+    env.check_records(LINE, ids, "write")
+    rec.remove_move_reconcile(env, ids)
+    return None
+
+
+def _partial_before_unlink(env: Any, ids: list[int]) -> None:
+    """account.partial.reconcile.unlink (17): also drops the full reconcile and reverses the exchange
+    difference entries (the ORM then finds the partials already gone)."""
+    rec.unlink_partials(env, ids)
+
+
+register("account.partial.reconcile", before_unlink=_partial_before_unlink)
+
+
+# --------------------------------------------------------------------------------------------------
+# posting (17 account_move.py _post / action_post)
+# --------------------------------------------------------------------------------------------------
 SEQ_PREFIX = {"out_refund": "R", "in_refund": "R"}
 
 
@@ -343,8 +582,8 @@ def next_move_name(env: Any, journal: int, move_type: str, date: Any, payment: b
     code = env.value("account.journal", journal, "code")
     prefix = f"{'P' if payment else SEQ_PREFIX.get(move_type, '')}{code}/{date.year}/"
     last = 0
-    for mid in env.txn.ids("account.move"):
-        name = env.txn.get("account.move", mid)["name"] or ""
+    for mid in env.txn.ids(MOVE):
+        name = env.txn.get(MOVE, mid)["name"] or ""
         if name.startswith(prefix) and name[len(prefix) :].isdigit():
             last = max(last, int(name[len(prefix) :]))
     for pid in env.txn.ids("account.payment"):
@@ -354,184 +593,233 @@ def next_move_name(env: Any, journal: int, move_type: str, date: Any, payment: b
     return f"{prefix}{last + 1:05d}"
 
 
-@method("account.move", "action_post")
-def move_action_post(env: Any, ids: list[int]) -> bool:
-    """draft → posted; returns False (odoo-facts §3.10, observed on 17)."""
+def _check_postable_invoice(env: Any, mid: int) -> None:
+    """The invoice part of 17 _post, in its order."""
+    su = env.sudo()
+    mtype = su.value(MOVE, mid, "move_type")
+    bank = su.value(MOVE, mid, "partner_bank_id")
+    if (
+        bank
+        and su.field("res.partner.bank", "active") is not None
+        and not su.value("res.partner.bank", bank, "active")
+    ):
+        raise UserError(
+            "The recipient bank account linked to this invoice is archived.\nSo you cannot confirm the invoice."
+        )
+    currency = su.value(MOVE, mid, "currency_id")
+    if rec.compare(su, currency, su.move_amounts(mid)["total"], 0.0) < 0:
+        raise UserError(
+            "You cannot validate an invoice with a negative total amount. You should create a credit note "
+            "instead. Use the action menu to transform it into a credit note or refund."
+        )
+    if not su.value(MOVE, mid, "partner_id"):
+        if mtype in ("out_invoice", "out_refund"):  # is_sale_document(): receipts excluded
+            raise UserError(
+                "The field 'Customer' is required, please complete it to validate the Customer Invoice."
+            )
+        if mtype in ("in_invoice", "in_refund"):
+            raise UserError("The field 'Vendor' is required, please complete it to validate the Vendor Bill.")
+    if not su.value(MOVE, mid, "invoice_date"):
+        if mtype in SALE_TYPES:
+            env.with_context(_posting=True).write(MOVE, [mid], {"invoice_date": su.today()})
+            _sync_date(su, mid)
+            sync_invoice(su, mid)
+        else:
+            raise UserError("The Bill/Refund date is required to validate this document.")
+
+
+def _check_postable(env: Any, mid: int, soft: bool) -> None:
+    """The per-move part of 17 _post, in its order."""
+    su = env.sudo()
+    if su.value(MOVE, mid, "state") in ("posted", "cancel"):
+        raise UserError(f"The entry {su.value(MOVE, mid, 'name')} (id {mid}) must be in draft.")
+    if not [
+        lid
+        for lid in su.value(MOVE, mid, "line_ids")
+        if su.value(LINE, lid, "display_type") not in ("line_section", "line_note")
+    ]:
+        raise UserError("You need to add a line before posting.")
+    date = su.value(MOVE, mid, "date")
+    if not soft and su.value(MOVE, mid, "auto_post") != "no" and date > su.today():
+        raise UserError(f"This move is configured to be auto-posted on {date.strftime('%m/%d/%Y')}")
+    journal = su.value(MOVE, mid, "journal_id")
+    if not su.value("account.journal", journal, "active"):
+        raise UserError(
+            f"You cannot post an entry in an archived journal ({_journal_display_name(su, journal)})"
+        )
+    currency = su.value(MOVE, mid, "currency_id")
+    if currency and not su.value("res.currency", currency, "active"):
+        raise UserError(
+            f"You cannot validate a document with an inactive currency: {su.value('res.currency', currency, 'name')}"
+        )
+    if (
+        su.field("account.account", "deprecated") is not None
+        and not env.context.get("skip_account_deprecation_check")
+        and any(
+            su.value("account.account", su.value(LINE, lid, "account_id"), "deprecated")
+            for lid in su.value(MOVE, mid, "line_ids")
+            if su.value(LINE, lid, "account_id")
+        )
+    ):
+        raise UserError("A line of this move is using a deprecated account, you cannot post it.")
+
+
+def _journal_display_name(env: Any, journal: int) -> str:
+    """17 account_journal.py _compute_display_name: "<name> (<currency>)" for a foreign-currency journal."""
+    name = env.value("account.journal", journal, "name")
+    currency = env.value("account.journal", journal, "currency_id")
+    company_currency = env.value(
+        "res.company", env.value("account.journal", journal, "company_id"), "currency_id"
+    )
+    if currency and currency != company_currency:
+        return f"{name} ({env.value('res.currency', currency, 'name')})"
+    return name
+
+
+def post_moves(env: Any, ids: list[int], soft: bool = False) -> list[int]:
+    """17 account_move.py _post(soft=False) as action_post calls it; returns the posted moves."""
+    if not env.has_group("account.group_account_invoice"):
+        raise AccessError("You don't have the access rights to post an invoice.")
     su = env.sudo()
     for mid in ids:
-        env.check_records("account.move", [mid], "write")
-        if su.value("account.move", mid, "state") != "draft":
-            raise UserError(f"The entry {su.display_name('account.move', mid)} (id {mid}) is already posted.")
-        mtype = su.value("account.move", mid, "move_type")
-        if mtype in INVOICE_TYPES and not su.value("account.move", mid, "partner_id"):
-            label = "Customer" if mtype in SALE_TYPES else "Vendor"
-            raise UserError(
-                f"The field '{label}' is required, please complete it to validate the {su.display_name('account.move', mid).split(' (')[0].replace('Draft ', '')}."
+        env.check_records(MOVE, [mid], "write")
+    for mid in ids:
+        if su.value(MOVE, mid, "move_type") in INVOICE_TYPES:
+            _check_postable_invoice(env, mid)
+    for mid in ids:
+        _check_postable(env, mid, soft)
+    for mid in ids:
+        # lock dates: the move goes to the first date it may be accounted on (17 _post)
+        has_tax = move_affects_tax_report(su, mid)
+        company = su.value(MOVE, mid, "company_id")
+        if violated_lock_dates(env, company, su.value(MOVE, mid, "date"), has_tax):
+            day = su.value(MOVE, mid, "invoice_date") or su.value(MOVE, mid, "date")
+            new = accounting_date(
+                env,
+                company,
+                su.value(MOVE, mid, "journal_id"),
+                su.value(MOVE, mid, "move_type"),
+                day,
+                has_tax,
+                exclude=mid,
             )
-        if not su.value("account.move", mid, "line_ids"):
-            raise UserError("You need to add a line before posting.")
-        _check_balanced(env.with_context(check_move_validity=True), mid)
-        vals: dict[str, Any] = {"state": "posted", "posted_before": True}
-        date = su.value("account.move", mid, "date")
-        if mtype in ("in_invoice", "in_refund") and not su.value("account.move", mid, "invoice_date"):
-            raise UserError("The Bill/Refund date is required to validate this document.")
-        if mtype in INVOICE_TYPES:
-            inv_date = su.value("account.move", mid, "invoice_date") or su.today()
-            date = inv_date
-            # dates first, while still draft: the lines are converted at the invoice date's rate
-            env.with_context(_posting=True).write(
-                "account.move", [mid], {"invoice_date": inv_date, "date": date}
-            )
-            if not su.value("account.move", mid, "invoice_date_due"):
-                term = su.value("account.move", mid, "invoice_payment_term_id")
+            su.write_raw(MOVE, mid, {"date": new})
+    for mid in ids:
+        _post_one(env, mid)
+    return ids
 
-                vals["invoice_date_due"] = inv_date + dt.timedelta(
-                    days=su.value("account.payment.term", term, "days") if term else 0
-                )
-        if su.value("account.move", mid, "name") in ("/", False):
-            is_payment = (
-                bool(su.search("account.payment", [("move_id", "=", mid)])) if env.db.version <= 17 else False
+
+def _post_one(env: Any, mid: int) -> None:
+    su = env.sudo()
+    mtype = su.value(MOVE, mid, "move_type")
+    vals: dict[str, Any] = {"state": "posted", "posted_before": True}
+    partner = su.commercial_partner(su.value(MOVE, mid, "partner_id"))
+    if mtype in INVOICE_TYPES:
+        for lid in su.value(MOVE, mid, "line_ids"):  # lines take the commercial partner (17 _post)
+            if su.value(LINE, lid, "display_type") not in ("line_note", "line_section"):
+                su.write_raw(LINE, lid, {"partner_id": partner})
+        inv_date = su.value(MOVE, mid, "invoice_date")
+        if not su.value(MOVE, mid, "invoice_date_due"):
+            term = su.value(MOVE, mid, "invoice_payment_term_id")
+            vals["invoice_date_due"] = inv_date + dt.timedelta(
+                days=su.value("account.payment.term", term, "days") if term else 0
             )
-            vals["name"] = next_move_name(
-                su, su.value("account.move", mid, "journal_id"), mtype, date, is_payment
-            )
-        env.with_context(_posting=True).write("account.move", [mid], vals)
-        for lid in su.value("account.move", mid, "line_ids"):
-            if su.value("account.move.line", lid, "display_type") == "payment_term" or su.value(
-                "account.account", su.value("account.move.line", lid, "account_id"), "reconcile"
-            ):
-                su.write_raw(
-                    "account.move.line",
-                    lid,
-                    {
-                        "amount_residual": su.value("account.move.line", lid, "balance"),
-                        "amount_residual_currency": su.value("account.move.line", lid, "amount_currency"),
-                    },
-                )
-            if (
-                "invoice_date_due" in vals
-                and su.value("account.move.line", lid, "display_type") == "payment_term"
-            ):
-                su.write_raw("account.move.line", lid, {"date_maturity": vals["invoice_date_due"]})
-        partner = su.commercial_partner(su.value("account.move", mid, "partner_id"))
-        if partner and mtype in INVOICE_TYPES:  # raw SQL bump: no write_date, no automation (§3.6)
-            rank = "customer_rank" if mtype in SALE_TYPES else "supplier_rank"
-            su.write_raw("res.partner", partner, {rank: su.value("res.partner", partner, rank) + 1})
+    if su.value(MOVE, mid, "name") in ("/", False):
+        is_payment = bool(rec.payment_of_move(su, mid)) if env.db.version <= 17 else False
+        vals["name"] = next_move_name(
+            su, su.value(MOVE, mid, "journal_id"), mtype, su.value(MOVE, mid, "date"), is_payment
+        )
+    env.with_context(_posting=True).write(MOVE, [mid], vals)
+    # 17 write(): a posted move must not fall in a locked period (sale documents are moved at most to
+    # today, so a lock date on or after today still refuses them)
+    check_fiscalyear_lock_date(env, mid)
+    check_tax_lock_date(env, su.value(MOVE, mid, "line_ids"))
+    for lid in su.value(MOVE, mid, "line_ids"):
+        if "invoice_date_due" in vals and su.value(LINE, lid, "display_type") == "payment_term":
+            su.write_raw(LINE, lid, {"date_maturity": vals["invoice_date_due"]})
+    _check_duplicate_supplier_reference(env, mid)
+    rec.refresh_moves(su, su.value(MOVE, mid, "line_ids"))
+    if partner and mtype in INVOICE_TYPES:  # raw SQL bump: no write_date, no automation (§3.6)
+        rank = "customer_rank" if mtype in SALE_TYPES else "supplier_rank"
+        su.write_raw("res.partner", partner, {rank: su.value("res.partner", partner, rank) + 1})
+
+
+@method(MOVE, "action_post")
+def move_action_post(env: Any, ids: list[int]) -> bool:
+    """17 action_post: a payment's move posts its payment; others _post(soft=False); returns False
+    (odoo-facts §3.10, observed on 17)."""
+    payments = [mid for mid in ids if rec.payment_of_move(env, mid)] if env.db.version >= 18 else []
+    post_moves(env, [mid for mid in ids if mid not in payments], soft=False)
     return False
 
 
-def _unreconcile(env: Any, mid: int) -> None:
-    su = env.sudo()
-    numbers = set()
-    for lid in su.value("account.move", mid, "line_ids"):
-        n = su.value("account.move.line", lid, "matching_number")
-        if n:
-            numbers.add(n)
-    for lid in list(su.txn.ids("account.move.line")):
-        row = su.txn.get("account.move.line", lid)
-        if row.get("matching_number") in numbers:
-            su.write_raw(
-                "account.move.line",
-                lid,
-                {
-                    "matching_number": False,
-                    "reconciled": False,
-                    "amount_residual": row["balance"],
-                    "amount_residual_currency": row.get("amount_currency", row["balance"]),
-                },
-            )
-            other = row["move_id"]
-            if other != mid:
-                _refresh_payment_state(su, other)
-
-
-@method("account.move", "button_draft")
+@method(MOVE, "button_draft")
 def move_button_draft(env: Any, ids: list[int]) -> None:
-    """posted/cancel → draft; returns None, which XML-RPC cannot marshal (§1.5)."""
+    """17 account_move.py button_draft: posted/cancel → draft, unreconciled; returns None, which XML-RPC
+    cannot marshal (§1.5)."""
+    su = env.sudo()
     for mid in ids:
-        env.check_records("account.move", [mid], "write")
-        if env.value("account.move", mid, "state") not in ("posted", "cancel"):
+        env.check_records(MOVE, [mid], "write")
+        if su.value(MOVE, mid, "state") not in ("posted", "cancel"):
             raise UserError("Only posted/cancelled journal entries can be reset to draft.")
+    exchange_moves = {
+        row.get("exchange_move_id")
+        for model in ("account.full.reconcile", "account.partial.reconcile")
+        for row in (su.txn.get(model, i) for i in su.txn.ids(model))
+    }
     for mid in ids:
-        _unreconcile(env, mid)
-        env.with_context(_posting=True).write("account.move", [mid], {"state": "draft"})
-        env.write_raw("account.move", mid, {"payment_state": "not_paid"})
+        if mid in exchange_moves:
+            raise UserError("You cannot reset to draft an exchange difference journal entry.")
+    lines = [lid for mid in ids for lid in su.value(MOVE, mid, "line_ids")]
+    rec.remove_move_reconcile(env, lines)
+    for mid in ids:
+        env.write(MOVE, [mid], {"state": "draft"})
+        rec.refresh_moves(su, su.value(MOVE, mid, "line_ids"))
         sync_invoice(env, mid)
     return None
 
 
-@method("account.move", "button_cancel")
+@method(MOVE, "button_cancel")
 def move_button_cancel(env: Any, ids: list[int]) -> None:
     """16: writes cancel; 17+: resets posted moves to draft first, then cancels. Returns None."""
     if env.db.version >= 17:
-        posted = [mid for mid in ids if env.value("account.move", mid, "state") == "posted"]
+        posted = [mid for mid in ids if env.value(MOVE, mid, "state") == "posted"]
         if posted:
             move_button_draft(env, posted)
-        if any(env.value("account.move", mid, "state") != "draft" for mid in ids):
+        if any(env.value(MOVE, mid, "state") != "draft" for mid in ids):
             raise UserError("Only draft journal entries can be cancelled.")
-    env.with_context(_posting=True).write("account.move", ids, {"auto_post": "no", "state": "cancel"})
+    env.write(MOVE, ids, {"auto_post": "no", "state": "cancel"})
+    for mid in ids:
+        rec.refresh_payment_state(env, mid)
     return None
 
 
-def _refresh_payment_state(env: Any, mid: int) -> None:
-    su = env.sudo()
-    if (
-        su.value("account.move", mid, "move_type") not in INVOICE_TYPES
-        or su.value("account.move", mid, "state") != "posted"
-    ):
-        return
-    amounts = su.move_amounts(mid)
-    if amounts["residual"] == 0 and amounts["total"]:
-        state = "paid"  # Community: no 'in_payment' (that comes with the enterprise accountant app)
-    elif amounts["residual"] < amounts["total"]:
-        state = "partial"
-    else:
-        state = "not_paid"
-    su.write_raw("account.move", mid, {"payment_state": state})
-
-
-def reconcile(env: Any, line_a: int, line_b: int) -> None:
-    """Match two open lines of opposite sign. Same currency: matched in that currency, the company
-    amounts follow pro rata (exchange differences are not booked); otherwise in company currency."""
-    su = env.sudo()
-    line = "account.move.line"
-    same_currency = su.value(line, line_a, "currency_id") == su.value(line, line_b, "currency_id")
-    key = "amount_residual_currency" if same_currency else "amount_residual"
-    ra, rb = su.value(line, line_a, key), su.value(line, line_b, key)
-    if not ra or not rb or (ra > 0) == (rb > 0):
-        raise UserError(
-            "Entries are not from the same account or have opposite-signed open amounts to match."
-        )
-    amount = min(abs(ra), abs(rb))
-    seq = su.db.next_id("_matching")
-    number = f"A{seq}" if amount == abs(ra) == abs(rb) else f"P{seq}"
-    for lid, res in ((line_a, ra), (line_b, rb)):
-        new = round(res - amount if res > 0 else res + amount, 2)
-        other_key = "amount_residual" if same_currency else "amount_residual_currency"
-        other = su.value(line, lid, other_key)
-        other_new = 0.0 if new == 0 else round(other * new / res, 2)
-        su.write_raw(
-            line, lid, {key: new, other_key: other_new, "reconciled": new == 0, "matching_number": number}
-        )
-    for lid in (line_a, line_b):
-        _refresh_payment_state(su, su.value(line, lid, "move_id"))
-
-
-@method("account.move", "js_assign_outstanding_line")
-def move_assign_outstanding(env: Any, ids: list[int], line_id: int) -> bool:
-    """Reconcile the invoice's open receivable/payable lines with ``line_id`` (§3.11)."""
+@method(MOVE, "js_assign_outstanding_line")
+def move_assign_outstanding(env: Any, ids: list[int], line_id: int) -> Any:
+    """17 account_move.py js_assign_outstanding_line: the line plus the invoice's open lines on the same
+    account, reconciled together (§3.11). Returns reconcile()'s None on 17+ (XML-RPC cannot marshal it);
+    16 kept as True (not checked)."""
     mid = ids[0]
-    env.check_records("account.move", [mid], "write")
-    env.check_records("account.move.line", [line_id], "write")
-    account = env.value("account.move.line", line_id, "account_id")
-    for lid in env.value("account.move", mid, "line_ids"):
-        if (
-            env.value("account.move.line", lid, "account_id") == account
-            and not env.value("account.move.line", lid, "reconciled")
-            and env.value("account.move.line", line_id, "amount_residual")
-        ):
-            reconcile(env, lid, line_id)
-    return True
+    env.check_records(MOVE, [mid], "write")
+    env.check_records(LINE, [line_id], "write")
+    su = env.sudo()
+    account = su.value(LINE, line_id, "account_id")
+    lines = [line_id] + [
+        lid
+        for lid in su.value(MOVE, mid, "line_ids")
+        if su.value(LINE, lid, "account_id") == account
+        and not su.value(LINE, lid, "reconciled")
+        and lid != line_id
+    ]
+    rec.reconcile(env, lines)
+    return True if env.db.version <= 16 else None
+
+
+@method(MOVE, "js_remove_outstanding_partial")
+def move_remove_outstanding_partial(env: Any, ids: list[int], partial_id: int) -> bool:
+    """17 account_move.py js_remove_outstanding_partial: unlink one partial of the invoice."""
+    env.check_records(MOVE, ids[:1], "write")
+    return env.unlink("account.partial.reconcile", [partial_id])
 
 
 # --------------------------------------------------------------------------------------------------
@@ -548,7 +836,7 @@ def _payment_lines(env: Any, vals: dict, journal: int, company: int) -> list:
         company,
         env.convert("account.payment", env.field("account.payment", "date"), vals.get("date") or env.today()),
     )
-    balance = round(amount / factor, 2)
+    balance = currency_round(amount / factor, env.value("res.currency", company_currency, "rounding"))
     inbound = vals.get("payment_type", "inbound") == "inbound"
     supplier = vals.get("partner_type", "customer") == "supplier"
     partner = vals.get("partner_id") or False
@@ -560,14 +848,7 @@ def _payment_lines(env: Any, vals: dict, journal: int, company: int) -> list:
             "property_account_payable_id" if supplier else "property_account_receivable_id",
         )
     counterpart = counterpart or _company_account(env, company, "payable" if supplier else "receivable")
-    outstanding = False
-    if vals.get("payment_method_line_id"):
-        outstanding = env.value(
-            "account.payment.method.line", vals["payment_method_line_id"], "payment_account_id"
-        )
-    outstanding = outstanding or _company_account(
-        env, company, "outstanding_receipts" if inbound else "outstanding_payments"
-    )
+    outstanding = outstanding_account(env, vals, journal)
     sign = 1 if inbound else -1
     return [
         (
@@ -597,6 +878,31 @@ def _payment_lines(env: Any, vals: dict, journal: int, company: int) -> list:
     ]
 
 
+def outstanding_account(env: Any, vals: dict, journal: int) -> int:
+    """17 account_payment.py _compute_outstanding_account_id: the payment method line's account, else the
+    company's outstanding receipts/payments account; none → _prepare_move_line_default_vals' error."""
+    method_line = vals.get("payment_method_line_id")
+    inbound = vals.get("payment_type", "inbound") == "inbound"
+    account = (
+        env.value("account.payment.method.line", method_line, "payment_account_id") if method_line else False
+    )
+    company = env.value("account.journal", journal, "company_id")
+    account = account or env.value(
+        "res.company",
+        company,
+        "account_journal_payment_debit_account_id"
+        if inbound
+        else "account_journal_payment_credit_account_id",
+    )
+    if not account:
+        raise UserError(
+            "You can't create a new payment without an outstanding payments/receipts account set either on the "
+            f"company or the {env.value('account.payment.method.line', method_line, 'name') if method_line else ''} "
+            f"payment method in the {_journal_display_name(env, journal)} journal."
+        )
+    return account
+
+
 def _bank_journal(env: Any, company: int) -> int:
     for jid in env.txn.ids("account.journal"):
         row = env.txn.get("account.journal", jid)
@@ -611,6 +917,7 @@ def _payment_prepare(env: Any, vals: dict) -> dict:
     if env.db.version <= 17:
         vals["move_type"] = "entry"
         vals["line_ids"] = _payment_lines(env.sudo(), vals, vals["journal_id"], company)
+        vals["outstanding_account_id"] = outstanding_account(env.sudo(), vals, vals["journal_id"])
     else:
         vals.setdefault("currency_id", env.value("res.company", company, "currency_id"))
     return vals
@@ -629,7 +936,9 @@ def payment_action_post(env: Any, ids: list[int]) -> bool:
     for pid in ids:
         env.check_records("account.payment", [pid], "write")
         if env.db.version <= 17:
-            move_action_post(env, [_payment_move(env, pid)])
+            post_moves(
+                env, [_payment_move(env, pid)], soft=False
+            )  # 17 action_post: move_id._post(soft=False)
             continue
         if su.value("account.payment", pid, "state") != "draft":
             raise UserError("Only a draft payment can be posted.")
@@ -661,9 +970,13 @@ def payment_action_post(env: Any, ids: list[int]) -> bool:
                 }
             ],
         )[0]
-        move_action_post(su, [move])
+        post_moves(su, [move], soft=False)
         su.write_raw("account.move", move, {"name": name})
         env.write("account.payment", [pid], {"state": "in_process", "move_id": move, "name": name})
+        su.write_raw(
+            "account.payment", pid, {"outstanding_account_id": outstanding_account(su, vals, journal)}
+        )
+        rec.refresh_payment_flags(su, move)
     return True
 
 
@@ -734,7 +1047,7 @@ def _register_prepare(env: Any, vals: dict) -> dict:
     first_move = env.value("account.move.line", lines[0], "move_id")
     residual = sum(env.value("account.move.line", lid, "amount_residual_currency") for lid in lines)
     vals.setdefault("line_ids", [(6, 0, lines)])
-    vals.setdefault("amount", round(abs(residual), 2))
+    vals.setdefault("amount", env.cround(env.value("account.move", first_move, "currency_id"), abs(residual)))
     vals.setdefault("partner_id", env.commercial_partner(env.value("account.move", first_move, "partner_id")))
     vals.setdefault("payment_type", "inbound" if residual > 0 else "outbound")
     vals.setdefault("currency_id", env.value("account.move", first_move, "currency_id"))
@@ -789,32 +1102,23 @@ def register_create_payments(env: Any, ids: list[int]) -> dict:
         vals.pop("company_id")
     pid = env.create("account.payment", [vals])[0]
     payment_action_post(env, [pid])
-    move = env.sudo().value("account.payment", pid, "move_id")
-    counter = [
-        lid
-        for lid in env.sudo().value("account.move", move, "line_ids")
-        if env.sudo().value("account.move.line", lid, "balance")
-        * (1 if w["payment_type"] == "inbound" else -1)
-        < 0
-    ]
-    for lid in w["line_ids"]:
-        for cid in counter:
-            if env.sudo().value("account.move.line", cid, "amount_residual") and env.sudo().value(
-                "account.move.line", lid, "amount_residual"
-            ):
-                reconcile(env, lid, cid)
-    if env.db.version <= 17:
-        env.sudo().write_raw("account.payment", pid, {"is_reconciled": True})
-    else:
-        env.sudo().write_raw(
+    su = env.sudo()
+    move = su.value("account.payment", pid, "move_id")
+    # 17 account_payment_register.py _reconcile_payments: per account of the paid lines, the payment's
+    # open lines and the invoices' open lines on it are reconciled together
+    for account in dict.fromkeys(su.value(LINE, lid, "account_id") for lid in w["line_ids"]):
+        group = [
+            lid
+            for lid in su.value(MOVE, move, "line_ids") + list(w["line_ids"])
+            if su.value(LINE, lid, "account_id") == account and not su.value(LINE, lid, "reconciled")
+        ]
+        if len(group) > 1:
+            rec.reconcile(env, group)
+    if env.db.version >= 18:
+        su.write_raw(
             "account.payment",
             pid,
-            {
-                "is_reconciled": True,
-                "invoice_ids": sorted(
-                    {env.value("account.move.line", lid, "move_id") for lid in w["line_ids"]}
-                ),
-            },
+            {"invoice_ids": sorted({su.value(LINE, lid, "move_id") for lid in w["line_ids"]})},
         )
     return {
         "name": "Payments",
