@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from .computes import order_line_tax_field
 from .fields import (
     Boolean,
     Char,
@@ -91,19 +92,37 @@ def account_account(v: int) -> ModelDef:
 JOURNAL_TYPES = ("sale", "purchase", "cash", "bank", "general")
 
 
+def _bank_acc_number(env, model, rid):  # type: ignore[no-untyped-def]
+    from .business.journals import bank_acc_number
+
+    return bank_acc_number(env, model, rid)
+
+
+def _set_bank_acc_number(env, model, rid, value):  # type: ignore[no-untyped-def]
+    from .business.journals import set_bank_acc_number
+
+    return set_bank_acc_number(env, model, rid, value)
+
+
 def account_journal(v: int) -> ModelDef:
+    """16–19 account_journal.py; create/write behaviour in business/journals.py."""
     return make_model(
         "account.journal",
         "Journal",
         {
             "name": Char("Journal Name", required=True),
-            "code": Char("Short Code", required=True),
+            # size=5: Odoo cuts longer codes (business/journals.py); 19 relabels it
+            "code": Char("Sequence Prefix" if v >= 19 else "Short Code", required=True),
             "type": Selection(JOURNAL_TYPES + (("credit",) if v >= 18 else ()), required=True),
             "company_id": Many2one("res.company", "Company", required=True, default=_company_default),
             "currency_id": Many2one("res.currency", "Currency"),
             "default_account_id": Many2one("account.account", "Default Account", check_company=True),
             "suspense_account_id": Many2one("account.account", "Suspense Account"),
             "bank_account_id": Many2one("res.partner.bank", "Bank Account", ondelete="restrict"),
+            # related='bank_account_id.acc_number', readonly=False
+            "bank_acc_number": Char(
+                "Account Number", compute=_bank_acc_number, inverse_fn=_set_bank_acc_number
+            ),
             "active": Boolean(default=True),
             "sequence": Integer(default=10),
         },
@@ -199,10 +218,6 @@ MOVE_TYPES = ("entry", "out_invoice", "out_refund", "in_invoice", "in_refund", "
 PAYMENT_STATES = ("not_paid", "in_payment", "paid", "partial", "reversed", "invoicing_legacy")
 
 
-def _move_sign(move_type: str) -> int:
-    return -1 if move_type in ("out_refund", "in_invoice", "in_receipt") else 1
-
-
 def account_move(v: int) -> ModelDef:
     f = {
         "name": Char("Number", default="/", readonly=False),
@@ -246,9 +261,11 @@ def account_move(v: int) -> ModelDef:
         "amount_total": Monetary(compute=lambda env, m, i: env.move_amounts(i)["total"]),
         "amount_residual": Monetary(compute=lambda env, m, i: env.move_amounts(i)["residual"]),
     }
-    for key in ("untaxed", "tax", "total", "residual"):  # negative for refunds and bills, as in Odoo
+    for key in ("untaxed", "tax", "total", "residual"):
+        # 17 account_move.py _compute_amount: company-currency amounts from the lines' balances (negative
+        # for refunds and bills), not the document amounts times a sign
         f[f"amount_{key}_signed"] = Monetary(
-            compute=lambda env, m, i, k=key: env.move_amounts(i)[k] * _move_sign(env.value(m, i, "move_type"))
+            compute=lambda env, m, i, k=key: env.move_amounts(i)[f"{k}_signed"]
         )
     if v >= 18:
         f["checked"] = Boolean(default=True)
@@ -383,8 +400,12 @@ def account_full_reconcile(v: int) -> ModelDef:
 
 def res_company_accounting(v: int) -> dict[str, Field]:
     """Fields the account module adds to res.company (17 account/models/company.py), merged into the base
-    res.company by the seed. 16/17 lock dates; 18 replaced them (sale/purchase/hard lock, not modelled)."""
+    res.company by the seed. Lock dates per version: 16/17 period/fiscal year/tax; 18/19 (18.0 and 19.0
+    company.py) global, tax, sale, purchase and hard lock dates, with Odoo's labels (error messages
+    quote them)."""
     f: dict[str, Field] = {
+        "bank_account_code_prefix": Char("Prefix of the bank accounts"),
+        "cash_account_code_prefix": Char("Prefix of the cash accounts"),
         "account_journal_suspense_account_id": Many2one("account.account", "Journal Suspense Account"),
         "account_journal_payment_debit_account_id": Many2one(
             "account.account", "Journal Outstanding Receipts"
@@ -400,6 +421,12 @@ def res_company_accounting(v: int) -> dict[str, Field]:
         f["period_lock_date"] = Date("Journals Entries Lock Date")
         f["fiscalyear_lock_date"] = Date("All Users Lock Date")
         f["tax_lock_date"] = Date("Tax Return Lock Date")
+    else:
+        f["fiscalyear_lock_date"] = Date("Global Lock Date")
+        f["tax_lock_date"] = Date("Tax Return Lock Date")
+        f["sale_lock_date"] = Date("Sales Lock Date")
+        f["purchase_lock_date"] = Date("Purchase Lock date")  # sic, 18.0/19.0 company.py
+        f["hard_lock_date"] = Date("Hard Lock Date")
     return f
 
 
@@ -660,7 +687,7 @@ def sale_order_line(v: int) -> ModelDef:
             "product_uom_qty": Float("Quantity", default=1.0),
             "price_unit": Float("Unit Price", default=0.0),
             "discount": Float("Discount (%)", default=0.0),
-            "tax_id": Many2many("account.tax", "Taxes", check_company=True),
+            order_line_tax_field("sale.order.line", v): Many2many("account.tax", "Taxes", check_company=True),
             "price_subtotal": Monetary(compute=lambda env, m, i: env.line_amounts(m, i)["subtotal"]),
             "price_total": Monetary(compute=lambda env, m, i: env.line_amounts(m, i)["total"]),
             "state": Selection(
@@ -734,7 +761,9 @@ def purchase_order_line(v: int) -> ModelDef:
             "product_qty": Float("Quantity", default=1.0),
             "price_unit": Float("Unit Price", default=0.0),
             "discount": Float("Discount (%)", default=0.0),
-            "taxes_id": Many2many("account.tax", "Taxes", check_company=True),
+            order_line_tax_field("purchase.order.line", v): Many2many(
+                "account.tax", "Taxes", check_company=True
+            ),
             "date_planned": Datetime("Expected Arrival"),
             "price_subtotal": Monetary(compute=lambda env, m, i: env.line_amounts(m, i)["subtotal"]),
             "price_total": Monetary(compute=lambda env, m, i: env.line_amounts(m, i)["total"]),

@@ -11,6 +11,11 @@ import threading
 
 from .sandbox import OdooSandbox
 
+# Odoo 17/18 post a webhook from inside the user's request, which goes on (other webhooks, automations,
+# the commit) after the POST returns: a receiver that reads back at once sees the old state (odoo-facts,
+# "Observed on a real Odoo 17.0"). The standalone sandbox keeps the transaction open this long by default.
+PRECOMMIT_WINDOW = 0.3
+
 
 def _env(name: str, default: str | None) -> str | None:
     return os.environ.get(f"ODOO_SANDBOX_{name}", default)
@@ -31,10 +36,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--hold-commit",
         type=float,
-        default=float(_env("HOLD_COMMIT", "0") or 0),
-        help="17/18: seconds to keep a transaction open after it sent a webhook",
+        default=float(_env("HOLD_COMMIT", "") or -1),
+        help="17/18: seconds a transaction stays open after it sent a webhook, as Odoo's request goes on"
+        f" after the POST (default {PRECOMMIT_WINDOW}s on 17/18, 0 elsewhere)",
     )
     return p
+
+
+def commit_hold(version: int, flag: float) -> float:
+    """--hold-commit as given, else the 17/18 default (16 posts no webhook, 19 posts after the commit)."""
+    if flag >= 0:
+        return flag
+    return PRECOMMIT_WINDOW if version in (17, 18) else 0.0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -48,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         bridge_login=args.bridge_login,
         bridge_password=args.bridge_password,
         bridge_api_key=args.bridge_api_key,
-        hold_commit_after_webhook=args.hold_commit,
+        hold_commit_after_webhook=commit_hold(args.version, args.hold_commit),
     )
     sb.start(args.host, args.port)
     print(f"Odoo {args.version} sandbox")

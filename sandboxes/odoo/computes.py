@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .rounding import currency_round, float_is_zero, float_round
@@ -25,13 +25,39 @@ ROUND_PER_LINE = "round_per_line"
 ROUND_GLOBALLY = "round_globally"
 
 
+ORDER_LINE_TAX_FIELDS = {"sale.order.line": "tax_id", "purchase.order.line": "taxes_id"}
+
+
+def order_line_tax_field(model: str, version: int) -> str:
+    """The taxes of a sale/purchase order line: ``tax_id`` (sale) and ``taxes_id`` (purchase) on 16–18,
+    both renamed ``tax_ids`` on 19 (19 sale/models/sale_order_line.py, purchase/models/
+    purchase_order_line.py; 18 and 17 still define tax_id / taxes_id). Other lines: ``tax_ids``."""
+    if version >= 19:
+        return "tax_ids"
+    return ORDER_LINE_TAX_FIELDS.get(model, "tax_ids")
+
+
+@dataclass
+class TaxDetail:
+    """One entry of compute_all's ``taxes``: the tax, its amount and base, the group tax it came from
+    (``group``) and, when it affects the base of the following taxes, those taxes (``tax_ids``)."""
+
+    tax: int
+    amount: float
+    base: float
+    group: int | bool = False
+    tax_ids: tuple[int, ...] = ()
+
+
 @dataclass
 class TaxResult:
-    """``compute_all``'s answer: totals of one line and, per tax, (tax id, amount, base)."""
+    """``compute_all``'s answer: totals of one line and, per tax, (tax id, amount, base); ``details``
+    holds the same entries with their group and affected taxes (what a tax line is grouped by)."""
 
     total_excluded: float
     total_included: float
     taxes: list[tuple[int, float, float]]
+    details: list[TaxDetail] = field(default_factory=list)
 
 
 def _recompute_base(base: float, fixed: float, percent: float, division: float) -> float:
@@ -189,12 +215,17 @@ class ComputeMixin:
     def flatten_taxes(self, tax_ids: list[int]) -> list[int]:
         """``account.tax.flatten_taxes_hierarchy`` (16/17 account_tax.py): sorted by sequence, a group
         tax replaced by its (flattened) children."""
-        out: list[int] = []
+        return [tid for tid, _group in self.flatten_taxes_with_groups(tax_ids)]
+
+    def flatten_taxes_with_groups(self, tax_ids: list[int]) -> list[tuple[int, int | bool]]:
+        """``flatten_taxes_hierarchy(create_map=True)``: each tax with the top-level group it came from."""
+        out: list[tuple[int, int | bool]] = []
         for tid in sorted(tax_ids, key=lambda t: (self.value("account.tax", t, "sequence") or 0, t)):
             if self.value("account.tax", tid, "amount_type") == "group":
-                out.extend(self.flatten_taxes(self.value("account.tax", tid, "children_tax_ids")))
+                children = self.flatten_taxes(self.value("account.tax", tid, "children_tax_ids"))
+                out.extend((child, tid) for child in children)
             else:
-                out.append(tid)
+                out.append((tid, False))
         return out
 
     def compute_all(
@@ -251,12 +282,21 @@ class ComputeMixin:
         if round_tax is None:
             round_tax = method != ROUND_GLOBALLY
         prec = None if raw else (rounding if round_tax else rounding * 1e-5)
-        return self._compute_all(self.flatten_taxes(tax_ids), amount, quantity, rounding, prec)
+        flat = self.flatten_taxes_with_groups(tax_ids)
+        groups = {tid: group for tid, group in flat if group}
+        return self._compute_all([tid for tid, _g in flat], amount, quantity, rounding, prec, groups)
 
     def _compute_all(
-        self, taxes: list[int], amount: float, quantity: float, rounding: float, prec: float | None
+        self,
+        taxes: list[int],
+        amount: float,
+        quantity: float,
+        rounding: float,
+        prec: float | None,
+        groups: dict[int, int] | None = None,
     ) -> TaxResult:
         version = self.db.version
+        groups = groups or {}
 
         def cur(x: float) -> float:
             return x if prec is None else currency_round(x, rounding, version)
@@ -298,6 +338,7 @@ class ComputeMixin:
         skip_checkpoint = False
         cumulated_included = 0.0
         lines: list[tuple[int, float, float]] = []
+        details: list[TaxDetail] = []
         for i, t in enumerate(taxes):
             included = bool(tax(t, "price_include"))
             tax_base = base  # is_base_affected is True by default (not modelled)
@@ -310,33 +351,18 @@ class ComputeMixin:
             if included and i not in checkpoints:
                 cumulated_included += tax_amount
             lines.append((t, sign * tax_amount, pre(sign * tax_base)))
+            # 17 compute_all: a tax with include_base_amount carries the following (base-affected) taxes
+            # in its 'tax_ids' ("subsequent_taxes"); is_base_affected is always true here
+            subsequent = tuple(taxes[i + 1 :]) if tax(t, "include_base_amount") else ()
+            details.append(
+                TaxDetail(t, sign * tax_amount, pre(sign * tax_base), groups.get(t, False), subsequent)
+            )
             if tax(t, "include_base_amount"):
                 base += tax_amount
                 if not included:
                     skip_checkpoint = True
             total_included += tax_amount
-        return TaxResult(sign * total_excluded, sign * cur(total_included), lines)
-
-    def tax_amount(
-        self,
-        tax_ids: list[int],
-        base: float,
-        qty: float = 1.0,
-        currency_id: int | bool = False,
-        company_id: int | bool = False,
-    ) -> tuple[float, float]:
-        """(untaxed, tax) of a line whose ``price_unit * quantity`` (after discount) is ``base``.
-
-        untaxed is the line's rounded price_subtotal; tax is the sum of its tax amounts as Odoo keeps
-        them per line: rounded at the currency (round_per_line) or not (round_globally, to be summed
-        per tax over the document and rounded once)."""
-        currency, company = self._document_of(tax_ids, currency_id, company_id)
-        res = self._compute_all_amount(tax_ids, base, qty, currency, company)
-        untaxed = self.cround(currency, res.total_excluded)
-        tax = sum(amount for _t, amount, _b in res.taxes)
-        if self.rounding_method(company) == ROUND_PER_LINE:
-            tax = self.cround(currency, tax)
-        return untaxed, tax
+        return TaxResult(sign * total_excluded, sign * cur(total_included), lines, details)
 
     def tax_totals(
         self, lines: list[tuple[list[int], float, float]], currency_id: int, company_id: int
@@ -369,7 +395,7 @@ class ComputeMixin:
         qty_field = {"sale.order.line": "product_uom_qty", "purchase.order.line": "product_qty"}.get(
             model, "quantity"
         )
-        tax_field = {"sale.order.line": "tax_id", "purchase.order.line": "taxes_id"}.get(model, "tax_ids")
+        tax_field = order_line_tax_field(model, self.db.version)
         price = self.value(model, rid, "price_unit") * (1 - (self.value(model, rid, "discount") or 0) / 100.0)
         return self.value(model, rid, tax_field), price, self.value(model, rid, qty_field)
 

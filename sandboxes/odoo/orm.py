@@ -31,7 +31,9 @@ IMPLIED = {
     "account.group_account_manager": {"account.group_account_invoice", "base.group_user"},
     "account.group_account_invoice": {"base.group_user"},
     "sales_team.group_sale_salesman": {"base.group_user"},
+    "purchase.group_purchase_manager": {"purchase.group_purchase_user", "base.group_user"},
     "purchase.group_purchase_user": {"base.group_user"},
+    "stock.group_stock_manager": {"stock.group_stock_user", "base.group_user"},
     "stock.group_stock_user": {"base.group_user"},
 }
 GROUP_LABELS = {
@@ -42,7 +44,9 @@ GROUP_LABELS = {
     "account.group_account_manager": "Accounting/Billing Administrator",
     "sales_team.group_sale_salesman": "Sales/User: Own Documents Only",
     "purchase.group_purchase_user": "Purchase/User",
+    "purchase.group_purchase_manager": "Purchase/Administrator",
     "stock.group_stock_user": "Inventory/User",
+    "stock.group_stock_manager": "Inventory/Administrator",
 }
 DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
@@ -659,7 +663,7 @@ class Env(ComputeMixin):
                     f.required
                     and f.stored
                     and not f.x2many
-                    and f.type != "boolean"
+                    and f.type not in ("boolean", "integer", "float", "monetary")  # False is stored as 0
                     and row.get(fname) in (False, None)
                 ):
                     raise not_null_violation(self.db.version, mdef.description, model, f.string, fname)

@@ -291,11 +291,14 @@ def _seed_accounting(env: Env, cid: int, ids: dict[str, Any]) -> None:
                 }
             ],
         )[0]
-    # the accounting settings of the company (17 account/models/company.py, set by the chart template)
+    # the accounting settings of the company (17 account/models/company.py, set by the chart template;
+    # the generic chart's prefixes: 17 template_generic_coa.py, 16 l10n_generic_coa.xml)
     env.write(
         "res.company",
         [cid],
         {
+            "bank_account_code_prefix": "1014",
+            "cash_account_code_prefix": "1015",
             "account_journal_suspense_account_id": acc["suspense"],
             "account_journal_payment_debit_account_id": acc["outstanding_receipts"],
             "account_journal_payment_credit_account_id": acc["outstanding_payments"],
@@ -304,18 +307,13 @@ def _seed_accounting(env: Env, cid: int, ids: dict[str, Any]) -> None:
             "expense_currency_exchange_account_id": acc["expense_currency_exchange"],
         },
     )
+    # the bank journal's Manual payment methods (created with the journal) post to the outstanding accounts
     for ptype, key in (("inbound", "outstanding_receipts"), ("outbound", "outstanding_payments")):
-        env.create(
+        lines = env.search(
             "account.payment.method.line",
-            [
-                {
-                    "name": "Manual",
-                    "journal_id": journals["BNK1"],
-                    "payment_type": ptype,
-                    "payment_account_id": acc[key],
-                }
-            ],
+            [("journal_id", "=", journals["BNK1"]), ("payment_type", "=", ptype)],
         )
+        env.write("account.payment.method.line", lines, {"payment_account_id": acc[key]})
     group = env.create("account.tax.group", [{"name": "Tax 15%", "company_id": cid}])[0]
     for use in ("sale", "purchase"):
         tvals: dict[str, Any] = {

@@ -577,3 +577,10 @@ def test_currency_rate_must_be_positive_and_unique_per_day(admin_xml, sb):
     with pytest.raises(xmlrpc.client.Fault) as err:
         admin_xml("res.currency.rate", "create", {"name": "2026-10-01", "currency_id": eur, "rate": 0.8})
     assert err.value.faultCode == 2
+
+
+def test_a_zero_in_a_required_number_field_is_a_value(admin_xml):
+    """Odoo stores False written to a float/integer/monetary column as 0 (fields.py Float
+    convert_to_column), so NOT NULL never fires for them: a 0 % tax is a valid tax."""
+    tax = admin_xml("account.tax", "create", {"name": "Zero rated", "amount": 0.0, "type_tax_use": "sale"})
+    assert admin_xml("account.tax", "read", [tax], ["amount"])[0]["amount"] == 0.0

@@ -155,13 +155,14 @@ def _order(sb, lines, currency=None):
     """A quotation with (quantity, unit price, tax ids) lines; its totals and its lines' amounts."""
     env = sb.env()
     product = env.create("product.product", {"name": "Widget"})
+    tax_field = "tax_ids" if sb.version >= 19 else "tax_id"  # 19 renamed sale.order.line.tax_id
     vals = {
         "partner_id": 3,
         "order_line": [
             (
                 0,
                 0,
-                {"product_id": product, "product_uom_qty": q, "price_unit": p, "tax_id": [(6, 0, list(t))]},
+                {"product_id": product, "product_uom_qty": q, "price_unit": p, tax_field: [(6, 0, list(t))]},
             )
             for q, p, t in lines
         ],

@@ -8,7 +8,7 @@ import xmlrpc.client
 
 import pytest
 
-from sandboxes.odoo.errors import UserError, ValidationError
+from sandboxes.odoo.errors import AccessError, UserError, ValidationError
 
 from .conftest import XmlRpc
 
@@ -264,6 +264,89 @@ def test_quants_of_a_consumable_are_refused(make_sandbox, version):
     assert "Quants cannot be created for consumables or services." in err.value.faultString
 
 
+def _quants(env, product: int) -> list[dict]:
+    fields = ["quantity", "inventory_quantity", "inventory_quantity_set", "user_id"]
+    return [
+        {k: v for k, v in q.items() if k != "id"}
+        for q in env.search_read("stock.quant", [("product_id", "=", product)], fields)
+    ]
+
+
+def test_a_stock_user_creates_quants_outside_inventory_mode(make_sandbox, version):
+    """16–19 stock_quant.py create: without the inventory_mode context key the create is the plain
+    ORM create (``super().create(vals)``), allowed by stock.group_stock_user's create right
+    (stock/security/ir.model.access.csv access_stock_quant_user 1,1,1,0): the quantity is stored as
+    given, with no inventory move, and a second create makes a second quant (no _gather)."""
+    sb = make_sandbox(version)
+    bridge = sb.env("bridge")  # a stock user, not a stock manager
+    product = _product(sb.env(), version, **_storable(version))
+    location = sb.ids["stock_location"][sb.company_ids[0]]
+    vals = {"product_id": product, "location_id": location, "quantity": 4.0}
+    first = bridge.create("stock.quant", vals)
+    second = bridge.create("stock.quant", vals)
+    assert first != second
+    assert sb.env().read("product.product", [product], ["qty_available"])[0]["qty_available"] == 8.0
+    assert sb.env().search("stock.move", [("product_id", "=", product)]) == []
+
+
+def test_a_count_given_outside_inventory_mode_is_not_marked_set_before_19(make_sandbox, version):
+    """stock_quant.py: 16–18 declare inventory_quantity_set with default=False, so a plain create keeps
+    it False; 19 dropped the default and its create only defaults it when no inventory_quantity is
+    given, so _compute_inventory_quantity_set marks the count set. No user is assigned (only the
+    inventory-mode branch writes user_id)."""
+    sb = make_sandbox(version)
+    product = _product(sb.env(), version, **_storable(version))
+    location = sb.ids["stock_location"][sb.company_ids[0]]
+    sb.env("bridge").create(
+        "stock.quant", {"product_id": product, "location_id": location, "inventory_quantity": 3.0}
+    )
+    assert _quants(sb.env(), product) == [
+        {
+            "quantity": 0.0,
+            "inventory_quantity": 3.0,
+            "inventory_quantity_set": version >= 19,
+            "user_id": False,
+        }
+    ]
+
+
+def test_inventory_mode_refuses_fields_outside_the_inventory_fields(make_sandbox, version):
+    """16–19 stock_quant.py create, inventory mode with a counted quantity: a field outside
+    _get_inventory_fields_create (here ``quantity``) raises this UserError."""
+    sb = make_sandbox(version)
+    product = _product(sb.env(), version, **_storable(version))
+    location = sb.ids["stock_location"][sb.company_ids[0]]
+    inv = sb.env("bridge").with_context(inventory_mode=True)
+    vals = {"product_id": product, "location_id": location, "inventory_quantity": 3.0, "quantity": 3.0}
+    with pytest.raises(UserError, match="^Quant's creation is restricted, you can't do this operation.$"):
+        inv.create("stock.quant", vals)
+    del vals["quantity"]
+    quant = inv.create("stock.quant", vals)
+    assert _quants(sb.env(), product) == [
+        {
+            "quantity": 0.0,
+            "inventory_quantity": 3.0,
+            "inventory_quantity_set": True,
+            "user_id": [sb.bridge_uid, "Xero Bridge"],
+        }
+    ]
+    assert sb.env().read("stock.quant", [quant], ["inventory_date"])[0]["inventory_date"]
+
+
+def test_inventory_mode_needs_a_stock_user(make_sandbox, version):
+    """16–19 stock_quant.py _is_inventory_mode: the context key alone does not make an internal user's
+    create an inventory one; it stays a plain create, which the access rights refuse (base.group_user
+    may only read quants: access_stock_quant_all 1,0,0,0)."""
+    sb = make_sandbox(version)
+    product = _product(sb.env(), version, **_storable(version))
+    location = sb.ids["stock_location"][sb.company_ids[0]]
+    demo = sb.env("demo").with_context(inventory_mode=True)
+    with pytest.raises(AccessError):
+        demo.create(
+            "stock.quant", {"product_id": product, "location_id": location, "inventory_quantity": 1.0}
+        )
+
+
 def test_the_stock_tracking_of_a_used_product_cannot_change(make_sandbox, version):
     """stock/models/product.py ProductTemplate.write: 16/17 refuse a type change once a done move exists;
     18 refuses an is_storable change; 19 allows it."""
@@ -402,6 +485,19 @@ def test_a_locked_order_refuses_cancel_and_line_edits(make_sandbox, version):
     env.call("sale.order", "action_unlock", [order])
     env.write("sale.order.line", line, {"product_uom_qty": 3})
     assert env.read("sale.order", [order], ["amount_total"])[0]["amount_total"] == 30.0
+
+
+def test_the_taxes_of_a_locked_order_line_are_protected(make_sandbox, version):
+    """sale_order_line.py _get_protected_fields lists the line's taxes: tax_id on 16–18, tax_ids on 19
+    (the field's 19 name)."""
+    env = make_sandbox(version).env()
+    order = _so(env, _product(env, version))
+    env.call("sale.order", "action_confirm", [order])
+    env.call("sale.order", "action_done" if version == 16 else "action_lock", [order])
+    line = env.read("sale.order", [order], ["order_line"])[0]["order_line"][0]
+    with pytest.raises(UserError) as err:
+        env.write("sale.order.line", line, {"tax_ids" if version >= 19 else "tax_id": [(6, 0, [])]})
+    assert str(err.value) == "It is forbidden to modify the following fields in a locked order:\nTaxes"
 
 
 def test_lock_methods_per_version(make_sandbox, version):

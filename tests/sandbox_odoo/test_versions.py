@@ -164,6 +164,29 @@ def test_purchase_order_has_no_done_on_19(make_sandbox, version):
         }
 
 
+def test_order_line_taxes_field_per_version(make_sandbox, version):
+    """16–18 sale.order.line.tax_id and purchase.order.line.taxes_id; 19 renames both tax_ids
+    (19 sale/models/sale_order_line.py, purchase/models/purchase_order_line.py). Order amounts read the
+    taxes through the version's field; the other name is an invalid field."""
+    _, rpc = _rpc(make_sandbox, version)
+    product = _product(rpc)
+    tax = rpc("account.tax", "create", {"name": "VAT 10", "amount": 10})
+    names = {"sale.order.line": "tax_id", "purchase.order.line": "taxes_id"}
+    for model, old in names.items():
+        field = "tax_ids" if version >= 19 else old
+        other = old if version >= 19 else "tax_ids"
+        fields = _fields(rpc, model)
+        assert field in fields and other not in fields
+        order = model[: -len(".line")]
+        qty = "product_uom_qty" if order == "sale.order" else "product_qty"
+        line = {"product_id": product, "name": "x", "price_unit": 100, qty: 1, field: [(6, 0, [tax])]}
+        oid = rpc(order, "create", {"partner_id": 3, "order_line": [(0, 0, line)]})
+        assert rpc(order, "read", [oid], ["amount_tax"])[0]["amount_tax"] == 10.0
+        with pytest.raises(xmlrpc.client.Fault) as err:
+            rpc(order, "create", {"partner_id": 3, "order_line": [(0, 0, {**line, other: [(6, 0, [tax])]})]})
+        assert f"Invalid field '{other}'" in err.value.faultString
+
+
 def test_payment_shape_16_17_vs_18_19(make_sandbox, version):
     _, rpc = _rpc(make_sandbox, version)
     fields = _fields(rpc, "account.payment")

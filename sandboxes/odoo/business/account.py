@@ -9,6 +9,7 @@ from typing import Any
 
 from ..errors import AccessError, RedirectWarning, UserError, ValidationError
 from ..rounding import currency_round
+from . import journals  # noqa: F401 - registers account.journal's behaviour
 from . import reconcile as rec
 from .lock_dates import (
     PURCHASE_TYPES,
@@ -146,15 +147,49 @@ def _check_reconciliation(env: Any, line_ids: list[int]) -> None:
             )
 
 
+def _tax_line_key(su: Any, lid: int) -> tuple:
+    """An existing tax line's grouping key (17 account_move_line.py _compute_tax_key): its tax (the
+    repartition line, one per tax here), account and taxes (``tax_ids``: the taxes whose base it
+    affects); currency, partner and move are the invoice's. Group taxes are not stored (not modelled)."""
+    return (
+        su.value(LINE, lid, "tax_line_id"),
+        su.value(LINE, lid, "account_id"),
+        frozenset(su.value(LINE, lid, "tax_ids")),
+    )
+
+
+def _add_needed_tax(needed: dict, key: tuple, values: dict) -> None:
+    """17 account_move.py _sync_dynamic_line ``needed()``: the per-line values of one key are summed;
+    a key whose monetary sums all come to zero is dropped."""
+    if key not in needed:
+        needed[key] = dict(values)
+        return
+    entry = needed[key]
+    for fname in ("balance", "amount_currency", "tax_base_amount"):
+        entry[fname] += values[fname]
+    if not any(entry[f] for f in ("balance", "amount_currency", "tax_base_amount")):
+        del needed[key]
+
+
 def sync_invoice(env: Any, move_id: int) -> None:
     """Recompute product line amounts, tax lines and the receivable/payable line of an invoice (17:
     _sync_dynamic_lines runs on draft and posted invoices alike).
 
-    Amounts in the invoice currency go to ``amount_currency``; ``balance``/``debit``/``credit`` are in
-    the company currency at the rate of the invoice date (or accounting date), rounded with Odoo's
-    float_round at the currency's rounding. Generated lines are updated in place (a reconciled
-    receivable line keeps its id and refuses a new amount); the receivable/payable line takes the
-    opposite of the other lines so the entry always balances.
+    As Odoo 17 does it (account_move_line.py _compute_totals, _compute_all_tax, _sync_invoice;
+    account_move.py _sync_dynamic_line, _compute_amount, _compute_needed_terms):
+
+    - a product line: ``compute_all`` of its discounted unit price, quantity, the invoice's currency
+      and company; ``amount_currency`` = direction × round(price_subtotal), ``balance`` = that converted
+      at the invoice date's rate, rounded at the company currency;
+    - tax lines: each product line's ``compute_all`` taxes (non-zero ones), grouped by tax, account and
+      affected taxes; a tax line's ``amount_currency`` is the rounded sum of its per-line amounts (already
+      rounded with round_per_line, kept at 1e-5 of the rounding with round_globally) and its ``balance``
+      the rounded sum of those amounts at each product line's own rate (amount_currency / balance);
+    - the receivable/payable line takes minus the sum of the product, rounding and tax lines (in both
+      currencies), so the entry balances whatever the rounding method.
+
+    Generated lines are updated in place (a reconciled receivable line keeps its id and refuses a new
+    amount); tax lines no longer needed are reused for new ones, then deleted.
     """
     su = env.sudo()
     mtype = su.value(MOVE, move_id, "move_type")
@@ -164,46 +199,71 @@ def sync_invoice(env: Any, move_id: int) -> None:
     company = su.value(MOVE, move_id, "company_id")
     currency = su.value(MOVE, move_id, "currency_id")
     comp_currency = su.value("res.company", company, "currency_id")
-    doc_rounding = su.value("res.currency", currency, "rounding")
-    comp_rounding = su.value("res.currency", comp_currency, "rounding")
     partner = su.value(MOVE, move_id, "partner_id")
     journal = su.value(MOVE, move_id, "journal_id")
     factor = su.move_factor(move_id)
-    taxes: dict[int, float] = {}
-    total = 0.0
-    company_total = 0.0
+    total_currency = total_balance = 0.0  # product and rounding lines, then tax lines
+    tax_account = 0
     line_ids = su.with_context(active_test=False).value(MOVE, move_id, "line_ids")
-    tax_lines: dict[int, int] = {}
+    existing_tax: dict[tuple, int] = {}
+    spare_tax: list[int] = []
     term_lines: list[int] = []
+    needed: dict[tuple, dict] = {}
     for lid in line_ids:
         kind = su.value(LINE, lid, "display_type")
         if kind == "tax":
-            tax = su.value(LINE, lid, "tax_line_id")
-            if tax and tax not in tax_lines:
-                tax_lines[tax] = lid
+            key = _tax_line_key(su, lid)
+            if key in existing_tax:
+                spare_tax.append(lid)
             else:
-                su.txn.delete(LINE, lid)
+                existing_tax[key] = lid
             continue
         if kind == "payment_term":
             term_lines.append(lid)
             continue
+        if kind == "rounding":  # 17 _compute_amount: part of the untaxed amount
+            total_currency += su.value(LINE, lid, "amount_currency")
+            total_balance += su.value(LINE, lid, "balance")
+            continue
         if kind != "product":
             continue
-        qty = su.value(LINE, lid, "quantity")
-        base = qty * su.value(LINE, lid, "price_unit")
-        base *= 1 - (su.value(LINE, lid, "discount") or 0) / 100.0
-        tax_ids = su.value(LINE, lid, "tax_ids")
-        untaxed, _tax = su.tax_amount(tax_ids, base, qty)
-        for tid in tax_ids:
-            taxes[tid] = taxes.get(tid, 0.0) + su.tax_amount([tid], base, qty)[1]
-        total += untaxed + _tax
-        balance = currency_round(sign * untaxed / factor, comp_rounding)
-        company_total += balance
+        price = su.value(LINE, lid, "price_unit") * (1 - (su.value(LINE, lid, "discount") or 0) / 100.0)
+        res = su.compute_all(
+            su.value(LINE, lid, "tax_ids"), price, su.value(LINE, lid, "quantity"), currency, company
+        )
+        untaxed = su.cround(currency, res.total_excluded)
+        amount_currency = sign * untaxed
+        balance = (
+            amount_currency
+            if currency == comp_currency
+            else su.cround(comp_currency, amount_currency / factor)
+        )
+        total_currency += amount_currency
+        total_balance += balance
+        rate = amount_currency / balance if balance else 1.0  # 17 _compute_all_tax
+        for detail in res.details:
+            amount = sign * detail.amount
+            if not amount:  # 17 _compute_all_tax: `if tax['amount']`
+                continue
+            if not tax_account:  # the repartition line's account (not modelled): the company's
+                tax_account = _company_account(
+                    su, company, "tax_received" if mtype in SALE_TYPES else "tax_paid"
+                )
+            key = (detail.tax, tax_account, frozenset(detail.tax_ids))
+            _add_needed_tax(
+                needed,
+                key,
+                {
+                    "amount_currency": amount,
+                    "balance": amount / rate,
+                    "tax_base_amount": sign * detail.base / rate,
+                },
+            )
         vals = {
             "price_subtotal": untaxed,
-            "price_total": currency_round(untaxed + _tax, doc_rounding),
+            "price_total": su.cround(currency, res.total_included),
             **_debit_credit(balance),
-            "amount_currency": sign * untaxed,
+            "amount_currency": amount_currency,
             "currency_id": currency,
             "partner_id": partner,
         }
@@ -213,28 +273,37 @@ def sync_invoice(env: Any, move_id: int) -> None:
             ) or _company_account(su, company, "income" if sign < 0 else "expense")
         _set_line(su, lid, vals)
     mdef = su.mdef(LINE)
-    tax_key = "tax_received" if mtype in SALE_TYPES else "tax_paid"
-    for tid, amount in taxes.items():
-        amount = currency_round(amount, doc_rounding)
-        balance = currency_round(sign * amount / factor, comp_rounding)
-        company_total += balance
+    to_create: list[dict] = []
+    for key, values in needed.items():
+        tax, account, affected = key
+        # Monetary.convert_to_cache (in _sync_dynamic_line): the sums rounded at each field's currency
+        amount_currency = su.cround(currency, values["amount_currency"])
+        balance = su.cround(comp_currency, values["balance"])
+        total_currency += amount_currency
+        total_balance += balance
         vals = {
             "display_type": "tax",
-            "tax_line_id": tid,
-            "name": su.value("account.tax", tid, "name"),
-            "account_id": _company_account(su, company, tax_key),
+            "tax_line_id": tax,
+            "tax_ids": sorted(affected),
+            "name": su.value("account.tax", tax, "name"),
+            "account_id": account,
             **_debit_credit(balance),
-            "amount_currency": sign * amount,
+            "amount_currency": amount_currency,
             "currency_id": currency,
             "partner_id": partner,
         }
-        if tid in tax_lines:
-            _set_line(su, tax_lines.pop(tid), vals)
+        if key in existing_tax:
+            _set_line(su, existing_tax.pop(key), vals)
+        else:
+            to_create.append(vals)
+    spare_tax = list(existing_tax.values()) + spare_tax
+    for vals in to_create:  # 17 _sync_dynamic_line: lines no longer needed are rewritten first
+        if spare_tax:
+            _set_line(su, spare_tax.pop(0), vals)
         else:
             su._create_one(mdef, {"move_id": move_id, **vals})
-    for lid in tax_lines.values():
+    for lid in spare_tax:
         su.txn.delete(LINE, lid)
-    total = currency_round(total, doc_rounding)
     has_lines = any(su.value(LINE, lid, "display_type") == "product" for lid in line_ids)
     if not has_lines:
         for lid in term_lines:
@@ -252,13 +321,15 @@ def sync_invoice(env: Any, move_id: int) -> None:
         else False
     )
     account = account or _company_account(su, company, "receivable" if receivable else "payable")
-    balance = currency_round(-company_total, comp_rounding)
+    # 17 _compute_needed_terms without payment term: balance = amount_total_signed, amount_currency =
+    # amount_total_in_currency_signed, i.e. minus the sums of the other lines (_compute_amount)
+    balance = su.cround(comp_currency, -total_balance)
     vals = {
         "display_type": "payment_term",
         "name": su.value(MOVE, move_id, "payment_reference") or "",
         "account_id": account,
         **_debit_credit(balance),
-        "amount_currency": -sign * total,
+        "amount_currency": su.cround(currency, -total_currency),
         "currency_id": currency,
         "partner_id": partner,
         "date_maturity": su.value(MOVE, move_id, "invoice_date_due")
@@ -375,6 +446,35 @@ def _sequence_number(name: str | bool) -> int:
     return int(tail) if tail.isdigit() else 0
 
 
+def _check_journal_change(env: Any, mid: int, vals: dict) -> None:
+    """account_move.py write(): the journal of a numbered move. 16/17: refused once posted, or once it
+    has a sequence number above 1; 18/19: allowed when the same write clears the name (or sets "/")."""
+    su = env.sudo()
+    if "journal_id" not in vals or su.value(MOVE, mid, "journal_id") == vals["journal_id"]:
+        return
+    name = su.value(MOVE, mid, "name")
+    numbered = bool(name and name != "/")
+    if env.db.version <= 17:
+        if su.value(MOVE, mid, "posted_before"):
+            raise UserError("You cannot edit the journal of an account move if it has been posted once.")
+        if numbered and _sequence_number(name) not in (0, 1):
+            raise UserError(
+                "You cannot edit the journal of an account move if it already has a sequence number assigned."
+            )
+        return
+    clears_name = "name" in vals and (vals["name"] == "/" or not vals["name"])
+    if su.value(MOVE, mid, "posted_before") and numbered and not clears_name:
+        raise UserError(
+            "You cannot edit the journal of an account move if it has been posted once, unless the name is "
+            'removed or set to "/". This might create a gap in the sequence.'
+        )
+    if numbered and _sequence_number(name) not in (0, 1) and not clears_name:
+        raise UserError(
+            "You cannot edit the journal of an account move with a sequence number assigned, unless the name "
+            'is removed or set to "/". This might create a gap in the sequence.'
+        )
+
+
 def _move_before_write(env: Any, ids: list[int], vals: dict) -> None:
     """17 account_move.py write(): journal changes after a number, lock dates of posted moves. Posted
     moves stay editable otherwise (Odoo protects them in its views, not in the ORM)."""
@@ -382,14 +482,8 @@ def _move_before_write(env: Any, ids: list[int], vals: dict) -> None:
         return
     su = env.sudo()
     for mid in ids:
-        journal_changes = "journal_id" in vals and su.value(MOVE, mid, "journal_id") != vals["journal_id"]
-        if su.value(MOVE, mid, "posted_before") and journal_changes:
-            raise UserError("You cannot edit the journal of an account move if it has been posted once.")
+        _check_journal_change(env, mid, vals)
         name = su.value(MOVE, mid, "name")
-        if name and name != "/" and _sequence_number(name) not in (0, 1) and journal_changes:
-            raise UserError(
-                "You cannot edit the journal of an account move if it already has a sequence number assigned."
-            )
         posted = su.value(MOVE, mid, "state") == "posted"
         if posted and (
             ("name" in vals and vals["name"] != name)
@@ -401,10 +495,49 @@ def _move_before_write(env: Any, ids: list[int], vals: dict) -> None:
 
 
 def _move_before_unlink(env: Any, ids: list[int]) -> None:
-    """17 account_move.py unlink() deletes the lines first: their checks come first."""
+    """17 account_move.py unlink() deletes the lines first: their checks come first; then the
+    @api.ondelete check _unlink_forbid_parts_of_chain (16–19)."""
     su = env.sudo()
     for mid in ids:
         _line_unlink_checks(env, su.value(MOVE, mid, "line_ids"))
+    _unlink_forbid_parts_of_chain(env, ids)
+
+
+def _sequence_prefix(name: str) -> str:
+    return name.rsplit("/", 1)[0] + "/"
+
+
+def _unlink_forbid_parts_of_chain(env: Any, ids: list[int]) -> None:
+    """account_move.py _unlink_forbid_parts_of_chain (16–19, same text): without the Billing
+    Administrator group (account.group_account_manager) or force_delete, numbered moves may only be
+    deleted from the end of their sequence (sequence_mixin.py _is_end_of_seq_chain: consecutive numbers,
+    the highest being the last of its prefix). Quick edit mode (fiduciary) is not modelled."""
+    if env.has_group("account.group_account_manager") or env.context.get("force_delete"):
+        return
+    su = env.sudo()
+    batches: dict[str, list[tuple[int, int]]] = {}
+    for mid in ids:
+        name = su.value(MOVE, mid, "name")
+        if name and name != "/":
+            batches.setdefault(_sequence_prefix(name), []).append((_sequence_number(name), mid))
+    for prefix, numbered in batches.items():
+        numbers = sorted(n for n, _ in numbered)
+        last_number, last = max(numbered)
+        others = [
+            _sequence_number(su.txn.get(MOVE, other)["name"])
+            for other in su.txn.ids(MOVE)
+            if other != last
+            and su.txn.get(MOVE, other)["journal_id"] == su.value(MOVE, last, "journal_id")
+            and (su.txn.get(MOVE, other)["name"] or "").startswith(prefix)
+            and (su.txn.get(MOVE, other)["name"] or "")[len(prefix) :].isdigit()
+        ]
+        consecutive = numbers[-1] - numbers[0] == len(numbers) - 1
+        is_last = not others or max(others) + 1 == last_number
+        if not (consecutive and is_last):
+            raise UserError(
+                "You cannot delete this entry, as it has already consumed a sequence number and is not the last "
+                "one in the chain. You should probably revert it instead."
+            )
 
 
 register(
@@ -692,7 +825,8 @@ def post_moves(env: Any, ids: list[int], soft: bool = False) -> list[int]:
         # lock dates: the move goes to the first date it may be accounted on (17 _post)
         has_tax = move_affects_tax_report(su, mid)
         company = su.value(MOVE, mid, "company_id")
-        if violated_lock_dates(env, company, su.value(MOVE, mid, "date"), has_tax):
+        journal = su.value(MOVE, mid, "journal_id")
+        if violated_lock_dates(env, company, su.value(MOVE, mid, "date"), has_tax, journal):
             day = su.value(MOVE, mid, "invoice_date") or su.value(MOVE, mid, "date")
             new = accounting_date(
                 env,
@@ -904,9 +1038,10 @@ def outstanding_account(env: Any, vals: dict, journal: int) -> int:
 
 
 def _bank_journal(env: Any, company: int) -> int:
+    """account_payment.py _compute_journal_id: a bank or cash journal (18+: or credit card)."""
     for jid in env.txn.ids("account.journal"):
         row = env.txn.get("account.journal", jid)
-        if row["type"] in ("bank", "cash") and row["company_id"] == company:
+        if row["type"] in journals.liquidity_types(env.db.version) and row["company_id"] == company:
             return jid
     raise UserError("No bank or cash journal in this company.")
 

@@ -446,7 +446,15 @@ def sale_invoice_status(env: Any, oid: int) -> str:
 def _sale_line_protected(env: Any) -> list[str]:
     """sale_order_line.py _get_protected_fields (analytic_distribution is not modelled on lines)."""
     if env.db.version >= 19:
-        return ["product_id", "name", "price_unit", "product_uom_id", "product_uom_qty", "tax_id", "discount"]
+        return [
+            "product_id",
+            "name",
+            "price_unit",
+            "product_uom_id",
+            "product_uom_qty",
+            "tax_ids",
+            "discount",
+        ]
     return ["product_id", "name", "price_unit", "product_uom", "product_uom_qty", "tax_id"]
 
 
@@ -662,28 +670,75 @@ def _storable(env: Any, product: int) -> bool:
     return env.value("product.product", product, "detailed_type") == "product"
 
 
+# stock_quant.py _get_inventory_fields_create + _get_inventory_fields_write (the same set in 16–19)
+INVENTORY_CREATE_FIELDS = frozenset(
+    (
+        "product_id",
+        "location_id",
+        "lot_id",
+        "package_id",
+        "owner_id",
+        "inventory_quantity",
+        "inventory_quantity_auto_apply",
+        "inventory_diff_quantity",
+        "inventory_date",
+        "user_id",
+        "inventory_quantity_set",
+        "is_outdated",
+    )
+)
+
+
+def _inventory_create(env: Any, vals: dict) -> bool:
+    """stock_quant.py create (16–19): the inventory-mode branch runs when ``_is_inventory_mode()`` (the
+    context key ``inventory_mode`` AND the user in stock.group_stock_user) and a counted quantity is
+    given; any other create is a plain ORM create, checked by the access rights only (a stock user may
+    create quants, an internal user may only read them: stock/security/ir.model.access.csv)."""
+    return (
+        bool(env.context.get("inventory_mode"))
+        and env.has_group("stock.group_stock_user")
+        and any(f in vals for f in ("inventory_quantity", "inventory_quantity_auto_apply"))
+    )
+
+
 def _quant_prepare(env: Any, vals: dict) -> dict:
-    if not env.su and not env.context.get("inventory_mode"):
-        raise UserError("Quant's creation is restricted, you can't do this operation.")
+    if _inventory_create(env, vals):
+        if any(f not in INVENTORY_CREATE_FIELDS for f in vals):
+            raise UserError("Quant's creation is restricted, you can't do this operation.")
+        # the counted quantity is set after the create: _compute_inventory_quantity_set marks it set;
+        # user_id and inventory_date are written by create itself
+        vals["inventory_quantity_set"] = True
+        vals.setdefault("user_id", env.uid)
+        vals["inventory_date"] = env.today()
+    elif env.db.version >= 19 and "inventory_quantity" in vals:
+        # 19 dropped the field's default=False: a counted quantity given to a plain create computes
+        # inventory_quantity_set (True); 16–18 keep the default False
+        vals.setdefault("inventory_quantity_set", True)
     product = vals.get("product_id")
     if product and not _storable(env, product):
         # stock_quant.py check_product_id (@api.constrains('product_id'))
         raise ValidationError("Quants cannot be created for consumables or services.")
-    if "inventory_quantity" in vals:
-        vals["inventory_quantity_set"] = True
-        vals.setdefault("user_id", env.uid)  # stock_quant.py create (inventory mode)
     return vals
 
 
 def _quant_reuse(env: Any, vals: dict) -> int | None:
-    """In inventory mode a create on an existing (product, location) quant updates that quant."""
+    """stock_quant.py create, inventory mode: an existing quant of the product and location (``_gather``
+    strict; lots, packages and owners not modelled) gets the counted quantity, user and date instead of
+    a new quant (not during an import, ``import_file``). A plain create always makes a new quant."""
+    if not _inventory_create(env, vals) or env.context.get("import_file"):
+        return None
     for qid in env.txn.ids("stock.quant"):
         row = env.txn.get("stock.quant", qid)
         if row["product_id"] == vals.get("product_id") and row["location_id"] == vals.get("location_id"):
-            env.write(
+            env.sudo().write(
                 "stock.quant",
                 [qid],
-                {k: v for k, v in vals.items() if k not in ("product_id", "location_id")},
+                {
+                    "inventory_quantity": vals.get("inventory_quantity") or 0.0,
+                    "inventory_quantity_set": True,
+                    "user_id": vals["user_id"],
+                    "inventory_date": vals["inventory_date"],
+                },
             )
             return qid
     return None
