@@ -7,7 +7,8 @@ A kit knows, for one entity, what the suite needs on either side of a running `S
     and envelopes built like the worker gets them (to deliver duplicates or concurrent events);
   - how the target system loses the response of the write it committed.
 
-KITS maps an entity name to its kit; the suite asserts that every translator the bridge ships has one,
+KITS maps an entity name to its kit (a new entity puts its kit in tests/support/kits_<entity>.py as
+`KIT`); the suite asserts that every translator the bridge ships has one,
 so a new entity fails the suite until it gets a kit. This module also runs instrumented workers: the
 real Worker and translators, with a record of what each delivery did and a way to stop a worker the way
 a process dies (tests.support.probe.WorkerCrash escapes the worker's error handling: no commit, no ack).
@@ -15,6 +16,7 @@ a process dies (tests.support.probe.WorkerCrash escapes the worker's error handl
 
 from __future__ import annotations
 
+import importlib
 import json
 import threading
 import time
@@ -22,6 +24,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import requests
 
@@ -317,7 +320,15 @@ class ContactGroupKit(Kit):
             super().redeliver(world, source, record_id)
 
 
-KITS: dict[str, Kit] = {kit.entity: kit for kit in (ContactKit(), ContactGroupKit())}
+def _kits() -> dict[str, Kit]:
+    """The kits above, and one `KIT` from each tests/support/kits_<entity>.py (an entity's own module)."""
+    found: list[Kit] = [ContactKit(), ContactGroupKit()]
+    for module in sorted(Path(__file__).parent.glob("kits_*.py")):
+        found.append(importlib.import_module(f"tests.support.{module.stem}").KIT)
+    return {kit.entity: kit for kit in found}
+
+
+KITS: dict[str, Kit] = _kits()
 
 
 def shipped_translators() -> list[tuple[str, str]]:
