@@ -86,6 +86,13 @@ def res_users(v: int) -> ModelDef:
         order="name, login",
         write_group=ERP_MANAGER,
         unique=[("login",)],
+        # res_users.py _sql_constraints login_key (19: models.Constraint _login_key)
+        sql_constraints={
+            ("login",): (
+                "login_key",
+                f"You can not have two users with the same login{' !' if v <= 16 else '!'}",
+            )
+        },
     )
 
 
@@ -95,7 +102,7 @@ def res_country(v: int) -> ModelDef:
         "Country",
         {
             "name": Char("Country Name", required=True),
-            "code": Char("Country Code", required=True),
+            "code": Char("Country Code", required=True, size=2),  # res_country.py code: size=2
             "currency_id": Many2one("res.currency", "Currency"),
             "phone_code": Integer(),
             "state_ids": One2many("res.country.state", "country_id", "States"),
@@ -103,6 +110,10 @@ def res_country(v: int) -> ModelDef:
         order="name",
         write_group=SYSTEM,
         unique=[("code",)],
+        # res_country.py _sql_constraints code_uniq (19: _code_uniq)
+        sql_constraints={
+            ("code",): ("code_uniq", f"The code of the country must be unique{' !' if v <= 16 else '!'}")
+        },
     )
 
 
@@ -118,6 +129,13 @@ def res_country_state(v: int) -> ModelDef:
         order="code",
         write_group=SYSTEM,
         unique=[("country_id", "code")],
+        # res_country.py ResCountryState _sql_constraints name_code_uniq (19: _name_code_uniq)
+        sql_constraints={
+            ("country_id", "code"): (
+                "name_code_uniq",
+                f"The code of the state must be unique by country{' !' if v <= 16 else '!'}",
+            )
+        },
     )
 
 
@@ -126,7 +144,7 @@ def res_currency(v: int) -> ModelDef:
         "res.currency",
         "Currency",
         {
-            "name": Char("Currency", required=True),
+            "name": Char("Currency", required=True, size=3),  # res_currency.py name: size=3
             "full_name": Char("Name"),
             "symbol": Char(required=True),
             "rounding": Float("Rounding Factor", default=0.01),
@@ -140,6 +158,8 @@ def res_currency(v: int) -> ModelDef:
         order="active desc, name",
         write_group=SYSTEM,
         unique=[("name",)],
+        # res_currency.py _sql_constraints unique_name (19: _unique_name)
+        sql_constraints={("name",): ("unique_name", "The currency code must be unique!")},
     )
 
 
@@ -166,6 +186,13 @@ def res_currency_rate(v: int) -> ModelDef:
         order="name desc",
         company_field="company_id",
         unique=[("name", "currency_id", "company_id")],
+        # res_currency.py ResCurrencyRate _sql_constraints unique_name_per_day (19: _unique_name_per_day)
+        sql_constraints={
+            ("name", "currency_id", "company_id"): (
+                "unique_name_per_day",
+                "Only one currency rate per day allowed!",
+            )
+        },
     )
 
 
@@ -288,6 +315,13 @@ def res_partner_bank(v: int) -> ModelDef:
         order="sequence, id",
         company_field="company_id",
         unique=[("sanitized_acc_number", "partner_id")],
+        # res_bank.py _sql_constraints unique_number (19: _unique_number)
+        sql_constraints={
+            ("sanitized_acc_number", "partner_id"): (
+                "unique_number",
+                "The combination Account Number/Partner must be unique.",
+            )
+        },
     )
 
 
@@ -306,6 +340,8 @@ def ir_model(v: int) -> ModelDef:
         order="model",
         write_group=SYSTEM,
         unique=[("model",)],
+        # ir_model.py _sql_constraints obj_name_uniq (19: _obj_name_uniq)
+        sql_constraints={("model",): ("obj_name_uniq", "Each model must have a unique name.")},
     )
 
 
@@ -349,6 +385,8 @@ def ir_model_fields(v: int) -> ModelDef:
         order="name",
         write_group=SYSTEM,
         unique=[("model", "name")],
+        # ir_model.py IrModelFields _sql_constraints name_unique (19: _name_unique)
+        sql_constraints={("model", "name"): ("name_unique", "Field names must be unique per model.")},
     )
 
 

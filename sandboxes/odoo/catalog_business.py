@@ -53,7 +53,7 @@ def _company_default(env) -> int:  # type: ignore[no-untyped-def]
 def account_account(v: int) -> ModelDef:
     f = {
         "name": Char("Account Name", required=True),
-        "code": Char(required=True),
+        "code": Char(required=True, size=64),  # account_account.py code: size=64
         "account_type": Selection(
             ACCOUNT_TYPES + (("expense_other",) if v >= 19 else ()), "Type", required=True
         ),
@@ -86,6 +86,16 @@ def account_account(v: int) -> ModelDef:
         write_group="account.group_account_manager",
         # 16/17: unique (code, company_id); 18+ codes are per company in code_store (not modelled)
         unique=[("code", "company_id")] if v <= 17 else [],
+        # 16 account_account.py _sql_constraints code_company_uniq; 17 has a Python constraint instead
+        # (_constrains_code, another message: not modelled, the index's raw text answers)
+        sql_constraints={
+            ("code", "company_id"): (
+                "code_company_uniq",
+                "The code of the account must be unique per company !",
+            )
+        }
+        if v <= 16
+        else {},
     )
 
 
@@ -111,8 +121,8 @@ def account_journal(v: int) -> ModelDef:
         "Journal",
         {
             "name": Char("Journal Name", required=True),
-            # size=5: Odoo cuts longer codes (business/journals.py); 19 relabels it
-            "code": Char("Sequence Prefix" if v >= 19 else "Short Code", required=True),
+            # account_journal.py code: size=5 (Odoo cuts longer codes); 19 relabels it
+            "code": Char("Sequence Prefix" if v >= 19 else "Short Code", required=True, size=5),
             "type": Selection(JOURNAL_TYPES + (("credit",) if v >= 18 else ()), required=True),
             "company_id": Many2one("res.company", "Company", required=True, default=_company_default),
             "currency_id": Many2one("res.currency", "Currency"),
@@ -129,6 +139,10 @@ def account_journal(v: int) -> ModelDef:
         order="sequence, type, code",
         company_field="company_id",
         unique=[("company_id", "code")],
+        # account_journal.py _sql_constraints code_company_uniq (19: _code_company_uniq)
+        sql_constraints={
+            ("company_id", "code"): ("code_company_uniq", "Journal codes must be unique per company.")
+        },
         read_group="account.group_account_invoice",
         write_group="account.group_account_manager",
     )
@@ -179,6 +193,16 @@ def account_tax(v: int) -> ModelDef:
         order="sequence,id",
         company_field="company_id",
         unique=[("name", "company_id", "type_tax_use", "tax_scope")],
+        # 16 account_tax.py _sql_constraints name_company_uniq; 17+ a Python constraint (_constrains_name,
+        # another message and key: not modelled, the index's raw text answers)
+        sql_constraints={
+            ("name", "company_id", "type_tax_use", "tax_scope"): (
+                "name_company_uniq",
+                "Tax names must be unique !",
+            )
+        }
+        if v <= 16
+        else {},
         read_group="account.group_account_invoice",
         write_group="account.group_account_manager",
     )
@@ -829,12 +853,16 @@ def stock_quant(v: int) -> ModelDef:
             "location_id": Many2one("stock.location", "Location", required=True, ondelete="restrict"),
             "quantity": Float(readonly=True, default=0.0),
             "inventory_quantity": Float("Counted Quantity", default=0.0),
+            # stock_quant.py _compute_inventory_diff_quantity: 16–18 counted − on hand, whether or not
+            # the count is set (so −quantity for an uncounted quant); 19 only when inventory_quantity_set,
+            # else 0. Odoo stores it (depends on inventory_quantity): not recomputed when only quantity moves.
             "inventory_diff_quantity": Float(
+                "Difference",
                 compute=lambda env, m, i: (
                     (env.value(m, i, "inventory_quantity") - env.value(m, i, "quantity"))
-                    if env.value(m, i, "inventory_quantity_set")
+                    if v <= 18 or env.value(m, i, "inventory_quantity_set")
                     else 0.0
-                )
+                ),
             ),
             "inventory_quantity_set": Boolean(default=False),
             "inventory_date": Date("Scheduled Date"),

@@ -98,25 +98,71 @@ def integrity_error(message: str, pgcode: str, **details: str) -> ValidationErro
 
 
 def not_null_violation(version: int, description: str, model: str, label: str, field: str) -> ValidationError:
-    """A NOT NULL violation as the RPC layer words it: 16 ``odoo/service/model.py`` ``check()``,
-    17+ ``_as_validation_error`` (same text, another layout)."""
-    head = f"{_CANNOT}\n- Create/update: a mandatory field is not set.\n- Delete: {_ARCHIVE}"
-    if version <= 16:
-        text = f"{head}\n\nModel: {description} ({model}), Field: {label} ({field})"
+    """A NOT NULL violation as the RPC layer words it. 16–18: odoo/service/model.py
+    ``_as_validation_error`` (the 16.0 build of 2023-03 already has it; the one-line "Model: …, Field: …"
+    is 15.0's ``check()``); 19: odoo/orm/models.py ``_sql_error_to_message_generic``, prefixed by
+    odoo/service/model.py ``retrying``."""
+    if version <= 18:
+        text = (
+            f"{_CANNOT}\n- Create/update: a mandatory field is not set.\n- Delete: {_ARCHIVE}\n\n"
+            f"Model: {description} ({model})\nField: {label} ({field})\n"
+        )
     else:
-        text = f"{head}\n\nModel: {description} ({model})\nField: {label} ({field})\n"
+        text = (
+            f"{_CANNOT} Missing required value for the field '{label}' ({field}).\n"
+            f"Model: '{description}' ({model})\n"
+            "- create/update: a mandatory field is not set\n"
+            "- delete: another model requires the record being deleted, you can archive it instead\n"
+        )
     return integrity_error(text, "23502", model=model, field=field, label=label)
 
 
-def foreign_key_violation(version: int, description: str, model: str, constraint: str) -> ValidationError:
+def foreign_key_violation(
+    version: int, description: str, model: str, constraint: str, label: str, field: str
+) -> ValidationError:
     """A FOREIGN KEY violation (a missing target on create/write, a restricted delete) as the RPC layer
     words it; PostgreSQL names the referencing table, so ``model`` is the one holding the many2one.
-    16 ``check()``: "Model: X (m), Constraint: c"; 17+ ``_as_validation_error``: two lines."""
-    if version <= 16:
-        text = f"{_CANNOT} {_ARCHIVE}\n\nModel: {description} ({model}), Constraint: {constraint}"
-    else:
+    16–18 ``_as_validation_error``: "Model: …\nConstraint: <name>\n"; 19 ``_sql_error_to_message_generic``
+    names the constraint's one column by its label (test_rpc/tests/test_error.py test_02_delete)."""
+    if version <= 18:
         text = f"{_CANNOT} {_ARCHIVE}\n\nModel: {description} ({model})\nConstraint: {constraint}\n"
+    else:
+        text = (
+            f"{_CANNOT} Another model is using the record you are trying to delete.\n\n"
+            f"The troublemaker is: '{description}' ({model})\n"
+            f"Thanks to the following constraint: '{label}' ({field})\n"
+            "How about archiving the record instead?"
+        )
     return integrity_error(text, "23503", model=model, constraint=constraint)
+
+
+def unique_violation(
+    table: str, cols: tuple[str, ...], key: tuple, constraint: tuple[str, str] | None
+) -> ValidationError:
+    """A UNIQUE violation as the RPC layer words it, the same on 16–19. A named constraint (16–18
+    ``_sql_constraints``, 19 ``models.Constraint``) gives "The operation cannot be completed: <its
+    message>" (16–18 odoo/service/model.py ``_as_validation_error``: ``translate_sql_constraint``; 19
+    odoo/orm/models.py ``_sql_error_to_message``: the ``ir.model.constraint`` message). A plain unique
+    index (``ir_model_data_module_name_uniq_index``) is no constraint: 16–18 append psycopg2's message
+    (``exc.args[0]``), and so does 19 (not in ``pg_constraint``, so no columns: ``exception_to_unicode``)."""
+    if constraint:
+        name, message = constraint
+        text = f"{_CANNOT} {message}"
+        index = f"{table}_{name}"
+    else:
+        index = f"{table}_{'_'.join(cols)}_uniq_index"
+        shown = ", ".join(str(k) for k in key)
+        text = (
+            f'{_CANNOT} duplicate key value violates unique constraint "{index}"\n'
+            f"DETAIL:  Key ({', '.join(cols)})=({shown}) already exists.\n"
+        )
+    return integrity_error(text, "23505", constraint=index)
+
+
+def check_violation(message: str) -> ValidationError:
+    """A named CHECK constraint (16–18 ``_sql_constraints``, 19 ``models.Constraint``), e.g. res.currency.rate
+    currency_rate_check: worded like a named unique constraint (see unique_violation)."""
+    return integrity_error(f"{_CANNOT} {message}", "23514")
 
 
 # Errors the server-side retry loop swallows and retries (odoo-facts §1.6).

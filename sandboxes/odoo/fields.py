@@ -35,6 +35,7 @@ class Field:
     # Computed field made writable: inverse(env, model, id, value) -> stored values to write instead.
     inverse_fn: Callable[..., dict] | None = None
     check_company: bool = False  # relational: target must belong to the record's company (_check_company)
+    size: int | None = None  # char: Odoo keeps value[:size] (see Field.cut)
 
     @property
     def relational(self) -> bool:
@@ -47,6 +48,14 @@ class Field:
     @property
     def stored(self) -> bool:
         return self.compute is None and self.type != "one2many"
+
+    def cut(self, value: Any) -> Any:
+        """``Char(size=N)``: the value is cut to N characters when it is converted, silently: 16/17
+        odoo/fields.py ``Char.convert_to_cache``/``convert_to_column`` (``value[:self.size]``), 18
+        odoo/fields.py ``_String.convert_to_cache``, 19 odoo/orm/fields_textual.py ``_String.convert_to_cache``."""
+        if self.type == "char" and self.size and isinstance(value, str):
+            return value[: self.size]
+        return value
 
     def empty(self) -> Any:
         if self.x2many:
@@ -130,6 +139,10 @@ class ModelDef:
     write_group: str | None = "base.group_user"
     inherits: dict[str, str] = field(default_factory=dict)  # parent model -> many2one field (_inherits)
     unique: list[tuple[str, ...]] = field(default_factory=list)
+    # Named SQL constraints (16–18 ``_sql_constraints``, 19 ``models.Constraint``) of ``unique``'s column
+    # tuples: columns -> (key, message); the database name is ``<table>_<key>``. A ``unique`` entry
+    # without one is a plain unique index, reported with PostgreSQL's own text.
+    sql_constraints: dict[tuple[str, ...], tuple[str, str]] = field(default_factory=dict)
     manual: bool = False
     transient: bool = False
     # Lines whose parent has stored totals: changing a line recomputes the parent, which bumps its

@@ -499,7 +499,7 @@ class Env(ComputeMixin):
             return 0 if f.type == "integer" else 0.0 if f.type in ("float", "monetary") else False
         t = f.type
         if t in ("char", "text", "html"):
-            return value if isinstance(value, str) else str(value)
+            return f.cut(value if isinstance(value, str) else str(value))
         if t == "selection":
             if value not in (f.selection or ()):
                 raise ValueError(f"Wrong value for {model}.{f.name}: {value!r}")
@@ -535,6 +535,8 @@ class Env(ComputeMixin):
                     self.mdef(model).description,
                     model,
                     f"{model.replace('.', '_')}_{f.name}_fkey",
+                    f.string,
+                    f.name,
                 )
             return rid
         if t in ("binary", "json"):
@@ -615,7 +617,7 @@ class Env(ComputeMixin):
                 continue
             for other in self.txn.ids(model):
                 if other != rid and tuple(_key(self.txn.get(model, other).get(c)) for c in cols) == key:  # type: ignore[union-attr]
-                    raise unique_violation(model, cols, key)
+                    raise unique_violation(mdef, cols, key)
 
     def _touch_parents(self, model: str, ids: list[int]) -> None:
         m2o = self.mdef(model).touch_parent
@@ -771,6 +773,8 @@ class Env(ComputeMixin):
                                 mdef.description,
                                 other,
                                 f"{other.replace('.', '_')}_{fname}_fkey",
+                                f.string,
+                                fname,
                             )
                         else:
                             self.write_raw(other, oid, {fname: False})
@@ -803,6 +807,8 @@ class Env(ComputeMixin):
                 desc["relation"] = f.comodel
             if f.type == "selection":
                 desc["selection"] = [[s, s.replace("_", " ").title()] for s in f.selection or ()]
+            if f.size is not None:  # fields.py Char._description_size: only when the field has a size
+                desc["size"] = f.size
             if attributes:
                 desc = {k: v for k, v in desc.items() if k in attributes}
             out[name] = desc

@@ -15,7 +15,8 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from .errors import LockNotAvailable, SerializationFailure, ValidationError, integrity_error
+from . import errors
+from .errors import LockNotAvailable, SerializationFailure, ValidationError
 from .fields import ModelDef
 from .options import Options
 
@@ -205,7 +206,7 @@ class Transaction:
                     if any(k in (False, None) for k in key):
                         continue  # NULLs are distinct in a unique index
                     if key in seen and (rid in rows or seen[key] in rows):
-                        raise unique_violation(model, cols, key)
+                        raise unique_violation(mdef, cols, key)
                     seen[key] = rid
 
 
@@ -213,13 +214,9 @@ def _key(value: Any) -> Any:
     return tuple(value) if isinstance(value, list) else value
 
 
-def unique_violation(model: str, cols: tuple[str, ...], key: tuple) -> ValidationError:
-    # odoo-facts §1.5: SQL integrity errors reach the client as a ValidationError.
-    table = model.replace(".", "_")
-    index = f"{table}_{'_'.join(cols)}_uniq"
-    shown = ", ".join(str(k) for k in key)
-    return integrity_error(
-        "The operation cannot be completed: duplicate key value violates unique constraint "
-        f'"{index}"\nDETAIL:  Key ({", ".join(cols)})=({shown}) already exists.',
-        "23505",
+def unique_violation(mdef: ModelDef, cols: tuple[str, ...], key: tuple) -> ValidationError:
+    """The ValidationError an RPC caller gets for a duplicate of ``cols`` (odoo-facts §1.5), worded from
+    the model's named constraint if it has one (errors.unique_violation)."""
+    return errors.unique_violation(
+        mdef.name.replace(".", "_"), cols, key, mdef.sql_constraints.get(tuple(cols))
     )

@@ -87,8 +87,9 @@ def test_posting_without_partner_or_lines_is_a_user_error(admin_xml):
 
 
 def test_posted_move_stays_editable_over_rpc_but_not_deletable(admin_xml):
-    """17 account_move.py write(): no generic lock on posted moves (views make them read-only); lines
-    (account_move_line.py _unlink_except_posted) and the move cannot be deleted while posted."""
+    """17 account_move.py write(): no generic lock on posted moves (views make them read-only; 18/19 refuse
+    some fields: test_version_rules.py); lines (account_move_line.py _unlink_except_posted) and the move
+    cannot be deleted while posted."""
     move = _invoice(admin_xml)
     admin_xml("account.move", "action_post", [move])
     admin_xml(

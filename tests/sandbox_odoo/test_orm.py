@@ -194,16 +194,19 @@ FK_17 = (
     "The operation cannot be completed: another model requires the record being deleted. If possible, archive "
     "it instead.\n\nModel: Contact (res.partner)\nConstraint: res_partner_country_id_fkey\n"
 )
-FK_16 = (
-    "The operation cannot be completed: another model requires the record being deleted. If possible, archive "
-    "it instead.\n\nModel: Contact (res.partner), Constraint: res_partner_country_id_fkey"
+FK_19 = (
+    "The operation cannot be completed: Another model is using the record you are trying to delete.\n\n"
+    "The troublemaker is: 'Contact' (res.partner)\nThanks to the following constraint: 'Country' (country_id)\n"
+    "How about archiving the record instead?"
 )
 
 
-@pytest.mark.parametrize(("version", "message"), [(16, FK_16), (17, FK_17), (19, FK_17)])
+@pytest.mark.parametrize(("version", "message"), [(16, FK_17), (17, FK_17), (18, FK_17), (19, FK_19)])
 def test_a_missing_many2one_target_is_the_foreign_key_validation_error(make_sandbox, version, message):
     """The INSERT hits res_partner_country_id_fkey; PostgreSQL names the referencing table, and the RPC
-    layer words it: 17+ odoo/service/model.py _as_validation_error, 16 check() on one line."""
+    layer words it: 16–18 odoo/service/model.py _as_validation_error (16.0 build of 2023-03,
+    Martel-IT/odoo-16-core; the one-line "Model: …, Constraint: …" is 15.0's check()), 19
+    odoo/orm/models.py _sql_error_to_message_generic (test_rpc/tests/test_error.py test_02_delete)."""
     rpc = JsonRpc(make_sandbox(version), "admin", "admin")
     error = rpc.call_raw("res.partner", "create", {"name": "S", "country_id": 99999})["error"]["data"]
     assert (error["name"], error["message"]) == ("odoo.exceptions.ValidationError", message)
@@ -217,14 +220,30 @@ def test_deleting_a_restricted_target_names_the_referencing_model(sb, admin_xml)
     assert err.value.faultString == FK_17
 
 
-def test_a_missing_mandatory_value_names_model_and_field(admin_xml):
+NOT_NULL_16_18 = (
+    "The operation cannot be completed:\n- Create/update: a mandatory field is not set.\n- Delete: another "
+    "model requires the record being deleted. If possible, archive it instead.\n\n"
+    "Model: Bank Accounts (res.partner.bank)\nField: Account Number (acc_number)\n"
+)
+NOT_NULL_19 = (
+    "The operation cannot be completed: Missing required value for the field 'Account Number' (acc_number).\n"
+    "Model: 'Bank Accounts' (res.partner.bank)\n- create/update: a mandatory field is not set\n"
+    "- delete: another model requires the record being deleted, you can archive it instead\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("version", "message"),
+    [(16, NOT_NULL_16_18), (17, NOT_NULL_16_18), (18, NOT_NULL_16_18), (19, NOT_NULL_19)],
+)
+def test_a_missing_mandatory_value_names_model_and_field(make_sandbox, version, message):
+    """16–18 odoo/service/model.py _as_validation_error (two lines, also on the 16.0 build of 2023-03);
+    19 odoo/orm/models.py _sql_error_to_message_generic, prefixed in odoo/service/model.py retrying
+    (test_rpc/tests/test_error.py test_01_create)."""
+    rpc = XmlRpc(make_sandbox(version), "admin", "admin")
     with pytest.raises(xmlrpc.client.Fault) as err:
-        admin_xml("res.partner.bank", "create", {"partner_id": 1})
-    assert err.value.faultString == (
-        "The operation cannot be completed:\n- Create/update: a mandatory field is not set.\n- Delete: another "
-        "model requires the record being deleted. If possible, archive it instead.\n\n"
-        "Model: Bank Accounts (res.partner.bank)\nField: Account Number (acc_number)\n"
-    )
+        rpc("res.partner.bank", "create", {"partner_id": 1})
+    assert err.value.faultString == message
 
 
 def test_a_failing_call_commits_nothing(admin_xml):
@@ -570,6 +589,8 @@ def test_currency_rate_company_rate_is_relative_to_the_company_currency(sb, admi
 
 
 def test_currency_rate_must_be_positive_and_unique_per_day(admin_xml, sb):
+    """res_currency.py _sql_constraints unique_name_per_day, worded by 17 odoo/service/model.py
+    _as_validation_error: "The operation cannot be completed: <its message>"."""
     eur = sb.ids["currencies"]["EUR"]
     with pytest.raises(xmlrpc.client.Fault):
         admin_xml("res.currency.rate", "create", {"name": "2026-10-01", "currency_id": eur, "rate": 0})
@@ -577,6 +598,9 @@ def test_currency_rate_must_be_positive_and_unique_per_day(admin_xml, sb):
     with pytest.raises(xmlrpc.client.Fault) as err:
         admin_xml("res.currency.rate", "create", {"name": "2026-10-01", "currency_id": eur, "rate": 0.8})
     assert err.value.faultCode == 2
+    assert (
+        err.value.faultString == "The operation cannot be completed: Only one currency rate per day allowed!"
+    )
 
 
 def test_a_zero_in_a_required_number_field_is_a_value(admin_xml):

@@ -310,6 +310,29 @@ def test_a_count_given_outside_inventory_mode_is_not_marked_set_before_19(make_s
     ]
 
 
+def test_an_uncounted_quants_difference_is_minus_its_quantity_before_19_and_zero_on_19(make_sandbox, version):
+    """stock_quant.py _compute_inventory_diff_quantity: 16–18 ``inventory_quantity - quantity`` for every
+    quant; 19 only when inventory_quantity_set, else 0. A counted quant differs by count − on hand on all."""
+    sb = make_sandbox(version)
+    location = sb.ids["stock_location"][sb.company_ids[0]]
+    on_hand, counted_product = (_product(sb.env(), version, **_storable(version)) for _ in range(2))
+    uncounted = sb.env("bridge").create(
+        "stock.quant", {"product_id": on_hand, "location_id": location, "quantity": 4.0}
+    )
+    counted = (
+        sb.env("bridge")
+        .with_context(inventory_mode=True)
+        .create(
+            "stock.quant", {"product_id": counted_product, "location_id": location, "inventory_quantity": 6.0}
+        )
+    )
+    diff = {
+        q["id"]: q["inventory_diff_quantity"]
+        for q in sb.env().read("stock.quant", [uncounted, counted], ["inventory_diff_quantity"])
+    }
+    assert diff == {uncounted: -4.0 if version <= 18 else 0.0, counted: 6.0}
+
+
 def test_inventory_mode_refuses_fields_outside_the_inventory_fields(make_sandbox, version):
     """16–19 stock_quant.py create, inventory mode with a counted quantity: a field outside
     _get_inventory_fields_create (here ``quantity``) raises this UserError."""

@@ -475,9 +475,40 @@ def _check_journal_change(env: Any, mid: int, vals: dict) -> None:
         )
 
 
+# 18/19 account_move.py write(): "Disallow modifying readonly fields on a posted move".
+POSTED_READONLY_FIELDS = (
+    "invoice_line_ids",
+    "line_ids",
+    "invoice_date",
+    "date",
+    "partner_id",
+    "invoice_payment_term_id",
+    "currency_id",
+    "fiscal_position_id",
+    "invoice_cash_rounding_id",
+)
+
+
+def _check_posted_readonly_fields(env: Any, mid: int, vals: dict) -> None:
+    """18/19 account_move.py write(): a move that is posted after the write (``vals.get('state',
+    move.state)``) refuses these fields when they are in ``vals`` at all (same value or not, sudo or
+    not), listed in the order of ``vals``, unless the context has ``skip_readonly_check``. 16/17 have
+    no such check: posted moves stay editable over the API (their views make them read-only)."""
+    if env.db.version < 18 or env.context.get("skip_readonly_check"):
+        return
+    if vals.get("state", env.sudo().value(MOVE, mid, "state")) != "posted":
+        return
+    readonly = [fname for fname in vals if fname in POSTED_READONLY_FIELDS]
+    if readonly:
+        raise UserError(
+            f"You cannot modify the following readonly fields on a posted move: {', '.join(readonly)}"
+        )
+
+
 def _move_before_write(env: Any, ids: list[int], vals: dict) -> None:
-    """17 account_move.py write(): journal changes after a number, lock dates of posted moves. Posted
-    moves stay editable otherwise (Odoo protects them in its views, not in the ORM)."""
+    """account_move.py write(): journal changes after a number, lock dates of posted moves, then (18/19)
+    the readonly fields of posted moves. 16/17 keep posted moves editable otherwise (Odoo protects them
+    in its views, not in the ORM)."""
     if env.context.get("_posting"):
         return
     su = env.sudo()
@@ -492,6 +523,7 @@ def _move_before_write(env: Any, ids: list[int], vals: dict) -> None:
         ):
             check_fiscalyear_lock_date(env, mid)
             check_tax_lock_date(env, su.value(MOVE, mid, "line_ids"))
+        _check_posted_readonly_fields(env, mid, vals)
 
 
 def _move_before_unlink(env: Any, ids: list[int]) -> None:

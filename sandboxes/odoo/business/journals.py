@@ -6,7 +6,8 @@ _search_new_account_code).
 
 - Types: sale, purchase, cash, bank, general; 18+ also credit (credit card).
 - ``code`` is a Char(size=5): Odoo cuts a longer value to 5 characters without a word (fields.py
-  Char.convert_to_cache), and (company_id, code) is unique ("Journal codes must be unique per company.").
+  Char.convert_to_cache; the catalog's ``size``), and (company_id, code) is the named constraint
+  code_company_uniq ("Journal codes must be unique per company.", the catalog's ``sql_constraints``).
   Left empty, it is generated: 16 for bank/cash when no code is given, 17/18 for bank/cash(/credit),
   19 for every type (BNK1, CSH1, CCD1, GEN1 or 19's INV1, BILL1, MISC1, …).
 - A bank or cash journal without a default account gets a new liquidity account (code from the
@@ -21,12 +22,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..errors import UserError, ValidationError, integrity_error
+from ..errors import UserError, ValidationError
 from .base_rules import _sanitize
 from .registry import register
 
 JOURNAL = "account.journal"
-CODE_SIZE = 5  # code = fields.Char(size=5) on 16–19
 
 
 def liquidity_types(version: int) -> tuple[str, ...]:
@@ -167,26 +167,9 @@ def _create_default_account(env: Any, company: int, jtype: str, vals: dict) -> i
     return aid
 
 
-def _check_code_unique(env: Any, company: int, code: Any, exclude: list[int]) -> None:
-    """_sql_constraints code_company_uniq as the RPC layer words a named constraint
-    (odoo/service/model.py _as_validation_error / 19 _sql_error_to_message)."""
-    if not code or not company:
-        return
-    su = env.sudo()
-    for jid in su.txn.ids(JOURNAL):
-        if jid in exclude:
-            continue
-        if su.value(JOURNAL, jid, "company_id") == company and su.value(JOURNAL, jid, "code") == code:
-            raise integrity_error(
-                "The operation cannot be completed: Journal codes must be unique per company.", "23505"
-            )
-
-
 def _journal_prepare(env: Any, vals: dict) -> dict:
     """create(): _fill_missing_values, then the precomputed code and suspense account."""
     v = env.db.version
-    if isinstance(vals.get("code"), str):
-        vals["code"] = vals["code"][:CODE_SIZE]
     jtype = vals.get("type")
     if not jtype:
         return vals  # 'type' is required: the NOT NULL check answers
@@ -221,7 +204,6 @@ def _journal_prepare(env: Any, vals: dict) -> dict:
         )
     else:
         vals["suspense_account_id"] = False
-    _check_code_unique(env, company, vals.get("code"), [])
     return vals
 
 
@@ -241,10 +223,8 @@ def _journal_after_create(env: Any, ids: list[int]) -> None:
 
 
 def _journal_before_write(env: Any, ids: list[int], vals: dict) -> None:
-    """write(): the bank account's holder, its currency; the code's size and uniqueness."""
+    """write(): the bank account's holder, its currency."""
     su = env.sudo()
-    if isinstance(vals.get("code"), str):
-        vals["code"] = vals["code"][:CODE_SIZE]
     for jid in ids:
         company = vals.get("company_id") or su.value(JOURNAL, jid, "company_id")
         bank = su.value(JOURNAL, jid, "bank_account_id")
@@ -256,8 +236,6 @@ def _journal_before_write(env: Any, ids: list[int], vals: dict) -> None:
                 raise UserError(
                     "The partners of the journal's company and the related bank account mismatch."
                 )
-        if "code" in vals or "company_id" in vals:
-            _check_code_unique(env, company, vals.get("code", su.value(JOURNAL, jid, "code")), [jid])
 
 
 def _journal_after_write(env: Any, ids: list[int], vals: dict) -> None:
