@@ -156,7 +156,9 @@ def res_currency(v: int) -> ModelDef:
             "rate_ids": One2many("res.currency.rate", "currency_id", "Rates"),
         },
         order="active desc, name",
-        write_group=SYSTEM,
+        # base grants res.currency to Settings; account to Billing Administrators too
+        # (addons/account/security/ir.model.access.csv access_res_currency_account_manager, 16–19)
+        write_group=(SYSTEM, "account.group_account_manager"),
         unique=[("name",)],
         # res_currency.py _sql_constraints unique_name (19: _unique_name)
         sql_constraints={("name",): ("unique_name", "The currency code must be unique!")},
@@ -182,6 +184,8 @@ def res_currency_rate(v: int) -> ModelDef:
             "currency_id": Many2one("res.currency", "Currency", required=True, ondelete="cascade"),
             "company_id": Many2one("res.company", "Company", default=lambda env: env.company_id),
         },
+        # base: everyone reads rates, Settings writes; account adds Billing Administrators (ir.model.access.csv)
+        write_group=(SYSTEM, "account.group_account_manager"),
         rec_name="name",
         order="name desc",
         company_field="company_id",

@@ -565,6 +565,17 @@ def product_category(v: int) -> ModelDef:
             "property_cost_method": Selection(
                 ("standard", "fifo", "average"), "Costing Method", default="standard", company_dependent=True
             ),
+            # account/models/product.py ProductCategory (16–19)
+            "property_account_income_categ_id": Many2one(
+                "account.account", "Income Account", company_dependent=True
+            ),
+            "property_account_expense_categ_id": Many2one(
+                "account.account", "Expense Account", company_dependent=True
+            ),
+            # stock_account/models/product.py ProductCategory (16–19)
+            "property_stock_valuation_account_id": Many2one(
+                "account.account", "Stock Valuation Account", company_dependent=True
+            ),
             # §3.7: 19 renames manual_periodic to periodic and makes it optional (company fallback)
             "property_valuation": Selection(
                 VALUATION_19 if v >= 19 else VALUATION_16,
@@ -582,6 +593,10 @@ def _product_fields(v: int) -> dict:
     f = {
         "name": Char(required=True),
         "description_sale": Text("Sales Description"),
+        "description_purchase": Text("Purchase Description"),  # product_template.py, 16–19
+        # account/models/product.py ProductTemplate (16–19): company-dependent, empty = the category's
+        "property_account_income_id": Many2one("account.account", "Income Account", company_dependent=True),
+        "property_account_expense_id": Many2one("account.account", "Expense Account", company_dependent=True),
         "list_price": Float("Sales Price", default=1.0),
         "standard_price": Float("Cost", default=0.0, company_dependent=True),
         "categ_id": Many2one(

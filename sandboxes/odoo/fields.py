@@ -136,7 +136,7 @@ class ModelDef:
     company_field: str | None = None
     # Access rights: the group needed to read / to create, write or unlink (None = any internal user).
     read_group: str | None = "base.group_user"
-    write_group: str | None = "base.group_user"
+    write_group: str | tuple[str, ...] | None = "base.group_user"  # a tuple: any of these groups
     inherits: dict[str, str] = field(default_factory=dict)  # parent model -> many2one field (_inherits)
     unique: list[tuple[str, ...]] = field(default_factory=list)
     # Named SQL constraints (16–18 ``_sql_constraints``, 19 ``models.Constraint``) of ``unique``'s column

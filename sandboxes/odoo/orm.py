@@ -247,11 +247,13 @@ class Env(ComputeMixin):
             self._check_manual_access(mdef, operation)
             return
         group = mdef.read_group if operation == "read" else mdef.write_group
-        if group and not self.has_group(group):
+        groups = (group,) if isinstance(group, str) else tuple(group or ())  # any of them grants it
+        if groups and not any(self.has_group(g) for g in groups):
             verb = {"read": "access", "write": "modify", "create": "create", "unlink": "delete"}[operation]
+            allowed = "".join(f"\n\t- {GROUP_LABELS.get(g, g)}" for g in groups)
             raise AccessError(
                 f"You are not allowed to {verb} '{mdef.description}' ({model}) records.\n\n"
-                f"This operation is allowed for the following groups:\n\t- {GROUP_LABELS.get(group, group)}"
+                f"This operation is allowed for the following groups:{allowed}"
                 "\n\nContact your administrator to request access if necessary."
             )
 

@@ -34,6 +34,43 @@ CURRENCIES = [  # name, symbol, full name, active, position
     ("NZD", "$", "New Zealand dollar", False, "before"),
     ("GBP", "£", "Pound sterling", False, "before"),
 ]
+# More of the ISO 4217 currencies Odoo ships inactive (base/data/res_currency_data.xml), so a currency
+# another system adds can be activated, as in Odoo: code, symbol, full name, rounding, position.
+MORE_CURRENCIES = [
+    ("AED", "د.إ", "UAE Dirham", 0.01, "after"),
+    ("ARS", "$", "Argentine Peso", 0.01, "before"),
+    ("BRL", "R$", "Brazilian Real", 0.01, "before"),
+    ("CAD", "$", "Canadian Dollar", 0.01, "before"),
+    ("CHF", "CHF", "Swiss Franc", 0.01, "after"),
+    ("CLP", "$", "Chilean Peso", 1.0, "before"),
+    ("CNY", "¥", "Chinese Yuan", 0.01, "before"),
+    ("COP", "$", "Colombian Peso", 0.01, "before"),
+    ("CZK", "Kč", "Czech Koruna", 0.01, "after"),
+    ("DKK", "kr", "Danish Krone", 0.01, "after"),
+    ("FJD", "FJ$", "Fiji Dollar", 0.01, "after"),
+    ("HKD", "$", "Hong Kong Dollar", 0.01, "before"),
+    ("HUF", "Ft", "Hungarian Forint", 0.01, "after"),
+    ("IDR", "Rp", "Indonesian Rupiah", 0.01, "before"),
+    ("ILS", "₪", "Israeli New Shekel", 0.01, "after"),
+    ("INR", "₹", "Indian Rupee", 0.01, "before"),
+    ("JPY", "¥", "Japanese Yen", 1.0, "before"),
+    ("KRW", "₩", "South Korean Won", 1.0, "before"),
+    ("MXN", "$", "Mexican Peso", 0.01, "before"),
+    ("MYR", "RM", "Malaysian Ringgit", 0.01, "before"),
+    ("NOK", "kr", "Norwegian Krone", 0.01, "after"),
+    ("PGK", "K", "Papua New Guinean Kina", 0.01, "after"),
+    ("PHP", "₱", "Philippine Peso", 0.01, "before"),
+    ("PLN", "zł", "Polish Zloty", 0.01, "after"),
+    ("SEK", "kr", "Swedish Krona", 0.01, "after"),
+    ("SGD", "$", "Singapore Dollar", 0.01, "before"),
+    ("THB", "฿", "Thai Baht", 0.01, "before"),
+    ("TOP", "T$", "Tongan Paʻanga", 0.01, "before"),
+    ("TWD", "NT$", "New Taiwan Dollar", 1.0, "before"),
+    ("VND", "₫", "Vietnamese Dong", 1.0, "after"),
+    ("WST", "WS$", "Samoan Tala", 0.01, "before"),
+    ("XPF", "XPF", "CFP Franc", 1.0, "after"),
+    ("ZAR", "R", "South African Rand", 0.01, "before"),
+]
 COUNTRIES = [
     ("US", "United States", "USD", 1),
     ("AU", "Australia", "AUD", 61),
@@ -108,6 +145,21 @@ def create_database(
         cur[code] = env.create(
             "res.currency",
             [{"name": code, "symbol": symbol, "full_name": full, "active": active, "position": position}],
+        )[0]
+        _xmlid(env, f"base.{code}", "res.currency", cur[code])
+    for code, symbol, full, rounding, position in MORE_CURRENCIES:
+        cur[code] = env.create(
+            "res.currency",
+            [
+                {
+                    "name": code,
+                    "symbol": symbol,
+                    "full_name": full,
+                    "rounding": rounding,
+                    "active": False,
+                    "position": position,
+                }
+            ],
         )[0]
         _xmlid(env, f"base.{code}", "res.currency", cur[code])
     countries = {}
