@@ -38,7 +38,13 @@ class Api:
         self, method: str, path: str, headers: dict[str, str] | None = None, **kw: Any
     ) -> requests.Response:
         return self.http.request(
-            method, self.sb.api_url + path, headers=self.headers(headers), timeout=10, **kw
+            # a hang guard, not a speed check: a 50-element batch validated against the spec takes ~2 s,
+            # and over 10 s on a loaded 2-core machine
+            method,
+            self.sb.api_url + path,
+            headers=self.headers(headers),
+            timeout=60,
+            **kw,
         )
 
     def get(self, path: str, **kw: Any) -> requests.Response:
