@@ -52,7 +52,7 @@ def noop_translators(request, monkeypatch) -> None:
     if not request.config.getoption("--noop-translators"):
         return
     from consumers.base import Outcome, Translator
-    from consumers.contacts.bulk import ContactBulk
+    from consumers.framework.bulk import BulkSync
     from consumers.registry import default_registry
 
     default_registry()  # imports every shipped translator
@@ -66,12 +66,13 @@ def noop_translators(request, monkeypatch) -> None:
     for cls in subclasses(Translator):
         if cls.__module__.startswith("consumers.") and "apply" in vars(cls):
             monkeypatch.setattr(cls, "apply", apply)
-    export = ContactBulk.export
-    monkeypatch.setattr(
-        ContactBulk,
-        "export",
-        lambda self, since=None, dry_run=False, restart=False: export(self, since, True, restart),
-    )
+    for bulk in (BulkSync, *subclasses(BulkSync)):  # every entity's engine, batched writers too
+        if "export" in vars(bulk):
+            monkeypatch.setattr(bulk, "export", _dry_run_export(vars(bulk)["export"]))
+
+
+def _dry_run_export(export):
+    return lambda self, since=None, dry_run=False, restart=False: export(self, since, True, restart)
 
 
 @pytest.fixture(autouse=True)

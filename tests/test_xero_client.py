@@ -186,6 +186,19 @@ def test_pages_are_streamed_one_at_a_time(side, sandbox):
     assert 1 + sum(1 for _ in stream) >= 120
 
 
+def test_a_collection_xero_does_not_page_is_read_once_however_long(side, sandbox):
+    """ContactGroups ignore `page` (ACC declares no page parameter nor pagination object for them): page 2
+    would be the whole list again, so a paginated read stops after the first answer."""
+    side.connect()
+    client = side.clients.for_connection("demo")
+    groups = [{"Name": f"Group {i:03d}"} for i in range(120)]
+    client.save("ContactGroups", groups, key="many-groups", method="PUT")
+    calls = client.calls
+    names = [g["Name"] for g in client.paginate("ContactGroups")]
+    assert len(names) == len(set(names)) >= 120
+    assert client.calls == calls + 1
+
+
 def test_an_invoice_line_amount_goes_out_as_its_exact_digits_and_comes_back_as_that_decimal(side, sandbox):
     side.connect()
     client = side.clients.for_connection("demo")

@@ -178,13 +178,16 @@ class XeroClient:
         if_modified_since: datetime | None = None,
         page_size: int = 100,
     ) -> Iterator[dict]:
-        """Every record of a list, one page in memory at a time."""
+        """Every record of a list, one page in memory at a time. A collection Xero does not page
+        (Accounts, TaxRates, ContactGroups, Currencies …) ignores `page` and answers everything with no
+        `pagination` object (ACC: only paged lists declare one): that answer is the whole list."""
         page = 1
         while True:
             query = {**(params or {}), "page": page, "pageSize": page_size}
-            items = self.get(collection, query, if_modified_since).get(collection) or []
+            answer = self.get(collection, query, if_modified_since)
+            items = answer.get(collection) or []
             yield from items
-            if len(items) < page_size:
+            if len(items) < page_size or "pagination" not in answer:
                 return
             page += 1
 
