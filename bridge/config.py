@@ -46,6 +46,20 @@ class Ladder(mf.Field):
         return steps
 
 
+class Share(mf.Field):
+    """A share of a whole: '10%' or 0.1, above 0 and at most all of it."""
+
+    def _deserialize(self, value, attr, data, **kwargs) -> float:
+        text = str(value).strip()
+        try:
+            share = float(text[:-1]) / 100 if text.endswith("%") else float(text)
+        except ValueError:
+            raise ValidationError(f"{text!r} is not a share like 10% or 0.1") from None
+        if not 0 < share <= 1:
+            raise ValidationError(f"{text!r} must be above 0 and at most 100%")
+        return share
+
+
 class Duration(mf.Field):
     def _deserialize(self, value, attr, data, **kwargs) -> float:
         try:
@@ -126,6 +140,8 @@ class SettingsSchema(Schema):
     BRIDGE_POLL_OVERLAP = Duration(load_default=120.0)  # Odoo: write_date is the transaction start
     BRIDGE_XERO_POLL_OVERLAP = Duration(load_default=5.0)  # Xero: If-Modified-Since is per second
     BRIDGE_WEBHOOK_SILENCE = Duration(load_default=900.0)
+    # All Xero pollers of a tenant together: at most this share of XERO_DAY_LIMIT (bridge/polling/budget.py)
+    BRIDGE_POLL_BUDGET = Share(load_default=0.1)
     BRIDGE_LOG_LEVEL = mf.String(
         load_default="INFO", validate=validate.OneOf(("DEBUG", "INFO", "WARNING", "ERROR"))
     )
@@ -160,10 +176,15 @@ class OdooSettings:
 
 @dataclass(frozen=True)
 class PollSettings:
-    """`bridge scheduler`: how often to poll and reconcile, and how far back each poll looks again."""
+    """`bridge scheduler`: how often to poll and reconcile, and how far back each poll looks again.
+
+    Xero pollers run on the budget's plan (bridge/polling/budget.py): `interval` is the shortest any
+    of them runs at (and Odoo's poll interval), `reconcile_interval` the shortest for an entity whose
+    webhooks already bring its changes (and Odoo's reconciliation)."""
 
     interval: float = 300.0
     reconcile_interval: float = 3600.0
+    budget_share: float = 0.1  # all Xero pollers of a tenant: at most this share of its daily limit
     reconcile_lookback: float = 86400.0  # a reconciliation re-reads this far behind the watermark
     outbox_interval: float = 5.0  # Odoo 16 outbox drain
     odoo_overlap: float = 120.0  # odoo-facts §4: poll from the watermark minus a few minutes
@@ -298,5 +319,6 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             odoo_overlap=data["BRIDGE_POLL_OVERLAP"],
             xero_overlap=data["BRIDGE_XERO_POLL_OVERLAP"],
             webhook_silence=data["BRIDGE_WEBHOOK_SILENCE"],
+            budget_share=data["BRIDGE_POLL_BUDGET"],
         ),
     )

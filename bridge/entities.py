@@ -47,6 +47,9 @@ class Entity:
     deletions: Callable[[], list] | None = None  # bridge.polling.deletions.DeletionSpec
     bulk: Callable[..., Any] | None = None  # (ctx, connection_id, progress) → a bulk sync engine
     defaults: Mapping[str, Any] = field(default_factory=dict)  # default settings (direction, mode, …)
+    # How often its records change, for the polling budget: "often", "daily", "rare" or "webhooks";
+    # None derives it from the group and the webhooks (bridge/polling/budget.py change_rate).
+    change_rate: str | None = None
 
     @property
     def built(self) -> bool:

@@ -9,7 +9,7 @@ import pytest
 from bridge.cli.sandboxed import SandboxedBridge
 from bridge.polling.scheduler import Plan, Scheduler
 from bridge.store import bindings
-from tests.test_polling import pause_odoo_webhooks, scheduler, started
+from tests.test_polling import group_hash_specs, pause_odoo_webhooks, scheduler, started
 
 
 @pytest.fixture
@@ -43,7 +43,7 @@ def group_binding(world: SandboxedBridge, xero_id: str | None = None, odoo_id: i
 
 def group_poller(world: SandboxedBridge) -> Scheduler:
     """The scheduler with the ContactGroups hash poller only."""
-    return scheduler(world, plan=Plan(hashed=scheduler(world).plan.hashed))
+    return scheduler(world, plan=Plan(hashed=group_hash_specs(world)))
 
 
 def synced_tag(world: SandboxedBridge, name: str) -> dict:

@@ -38,7 +38,8 @@ def test_lost_webhooks_both_ways_are_healed_on_rabbitmq_and_postgresql(
         done = Scheduler(world.runtime, keep_events=True).poll()
 
         assert not done.failures, done.failures
-        assert sorted((r.spec, r.sent) for r in done.results) == [
+        contacts = [r for r in done.results if r.spec.endswith((":contact", ":contact_group"))]  # not others'
+        assert sorted((r.spec, r.sent) for r in contacts) == [
             ("odoo:contact", 1),
             ("odoo:contact_group", 0),
             ("xero:contact", 1),
@@ -46,7 +47,7 @@ def test_lost_webhooks_both_ways_are_healed_on_rabbitmq_and_postgresql(
         assert world.wait(lambda: odoo_partners(world, "Rabbit Ltd"), timeout=30)
         assert world.wait(lambda: xero_contacts(world, "Postgres Ltd"), timeout=30)
         with world.runtime.db.session() as session:
-            rows = session.query(Watermark).all()
+            rows = session.query(Watermark).filter(Watermark.entity == "contact").all()
             assert {(r.connection_id, r.source, r.entity) for r in rows} == {
                 ("demo", "xero", "contact"),
                 ("demo", "odoo", "contact"),

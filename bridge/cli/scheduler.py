@@ -18,8 +18,12 @@ from bridge.cli.common import runtime_or_exit
 def scheduler(once: bool, translators: str | None) -> None:
     """Poll Xero and Odoo for changes webhooks missed, reconcile, and report dead webhooks.
 
-    Intervals: BRIDGE_POLL_INTERVAL (5m), BRIDGE_RECONCILE_INTERVAL (1h), BRIDGE_OUTBOX_INTERVAL (5s,
-    Odoo 16 only); overlaps: BRIDGE_POLL_OVERLAP (Odoo, 2m), BRIDGE_XERO_POLL_OVERLAP (5s).
+    Xero pollers run on the polling budget's plan: all of a tenant's together use at most
+    BRIDGE_POLL_BUDGET (10%) of XERO_DAY_LIMIT, none more often than BRIDGE_POLL_INTERVAL (5m), a
+    webhook-covered entity's not more often than BRIDGE_RECONCILE_INTERVAL (1h); `bridge status` shows
+    the plan. Odoo: poll every BRIDGE_POLL_INTERVAL, reconcile every BRIDGE_RECONCILE_INTERVAL, outbox
+    every BRIDGE_OUTBOX_INTERVAL (5s, Odoo 16 only). Overlaps: BRIDGE_POLL_OVERLAP (Odoo, 2m),
+    BRIDGE_XERO_POLL_OVERLAP (5s).
     """
     from bridge.cli.main import load_registry
     from bridge.polling.scheduler import Scheduler

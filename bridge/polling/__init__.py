@@ -6,5 +6,7 @@
 - runner.py: one spec for one connection → envelopes on the broker, like webhooks;
 - deletions.py: Odoo records gone, by diffing bound ids;
 - health.py: webhook receipt times and the "webhooks look dead" verdict;
+- budget.py: the polling budget, each Xero poller's interval within a share of the daily limit;
+- ledger.py: what each Xero poller's rounds cost and when it last ran, in the store;
 - scheduler.py: the jobs of `bridge scheduler` and their intervals.
 """

@@ -10,13 +10,17 @@ from sqlalchemy.orm import Session
 from bridge.store.models import PollHash
 
 BASELINE = "*"  # a row that says the first full read was recorded (even if it found no records)
+RESERVED = "*schedule:"  # rows of the budget's ledger (ledger.py), not records
 
 
 def seen(session: Session, connection_id: str, source: str, entity: str) -> dict[str, tuple[str, Any]]:
-    """record id → (digest, detail) as last stored."""
+    """record id → (digest, detail) as last stored (the ledger's rows left out)."""
     rows = session.execute(
         select(PollHash).where(
-            PollHash.connection_id == connection_id, PollHash.source == source, PollHash.entity == entity
+            PollHash.connection_id == connection_id,
+            PollHash.source == source,
+            PollHash.entity == entity,
+            PollHash.record_id.not_like(RESERVED + "%"),
         )
     ).scalars()
     return {r.record_id: (r.digest, r.detail) for r in rows}

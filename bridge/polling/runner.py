@@ -39,6 +39,7 @@ class PollResult:
     since: datetime | None = None
     watermark: datetime | None = None
     suspects: int = 0  # changes no webhook had brought (see health.py)
+    skipped: bool = False  # a hash spec's probe found nothing changed: no full read
     events: list[Event] = field(default_factory=list, repr=False)
 
 
@@ -165,14 +166,26 @@ def run_hash(
     publisher: Publisher,
     keep_events: bool = False,
     accept: Callable[[Event], bool] | None = None,
+    probe_since: datetime | None = None,
 ) -> PollResult:
     """One full read compared with the digests last seen. The first round has nothing to compare
     with: it sends what the spec's `first_round_envelopes` says the bridge may not hold yet (a record
-    made before this poller first ran, which no webhook told of), and records the rest as it is."""
+    made before this poller first ran, which no webhook told of), and records the rest as it is.
+
+    `probe_since` (a spec with `modified_since`, a full read done since then): ask first whether
+    anything changed since; if nothing did, the round ends there, one call instead of a full read."""
     result = PollResult(f"{spec.source}:{spec.entity}", scope.connection_id)
     with db.session() as session:
         before = hashes.seen(session, scope.connection_id, spec.source, spec.entity)
     first = before.pop(hashes.BASELINE, None) is None
+    if (
+        probe_since is not None
+        and spec.modified_since
+        and not first
+        and spec.unchanged_since(scope, probe_since)
+    ):
+        result.skipped = True
+        return result
     received = now()
     events: list[Event] = []
     current: dict[str, tuple[str, object]] = {}

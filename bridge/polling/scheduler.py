@@ -1,13 +1,20 @@
 """`bridge scheduler`: every poller for every active connection, on a schedule.
 
-Jobs (intervals from PollSettings):
-- poll (default every 5 min): each WatermarkSpec from its watermark; then the webhook health
-  verdict (health.py), logged at ERROR while webhooks look dead;
-- reconcile (default hourly): the same specs again with a wide lookback behind the watermark (a
-  webhook lost while the bridge or its broker was down, a long Odoo transaction, a webhook read
-  before its transaction committed on Odoo 17/18 — odoo-facts §2.1), the hash-compare specs, and
-  the id-set diff that finds Odoo records deleted;
+Jobs:
+- Xero pollers (every spec whose source is Xero) run each on its own interval, from the polling
+  budget's plan (budget.py): all of a tenant's together stay within BRIDGE_POLL_BUDGET of its daily
+  limit, documents without webhooks more often than master data, webhook-covered entities rarely.
+  A watermark spec re-reads BRIDGE_RECONCILE_LOOKBACK behind its watermark once per that lookback; a
+  hash spec with an If-Modified-Since probe reads in full only when something changed (and once per
+  lookback). What each round cost and when it ran are kept in the store (ledger.py): a restart does
+  not re-run them all. Webhook health is judged after each Xero watermark round that has webhooks;
+- Odoo poll (BRIDGE_POLL_INTERVAL, 5 min; Odoo calls cost no Xero budget): each Odoo WatermarkSpec;
+- Odoo reconcile (BRIDGE_RECONCILE_INTERVAL, hourly): the Odoo specs again with a wide lookback
+  behind the watermark (a long Odoo transaction, a webhook read before its transaction committed on
+  Odoo 17/18 — odoo-facts §2.1), Odoo hash specs, and the id-set diff that finds Odoo records deleted;
 - outbox (default every 5 s, Odoo 16 only): drain the outbox the setup's rules fill (odoo-facts §2.3).
+`poll()` and `reconcile()` run every spec of both sources at once (`bridge scheduler --once`, tests);
+their Xero rounds are counted in the ledger too.
 A failing job or connection is logged and retried next time; it never stops the others.
 """
 
@@ -16,22 +23,27 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from bridge.errors import BridgeError
 from bridge.odoo.client import OdooClient
 from bridge.odoo.outbox import drain_outbox
-from bridge.polling import health
+from bridge.polling import budget, health, ledger
 from bridge.polling.deletions import DeletionSpec, run_deletions
 from bridge.polling.runner import PollResult, run_hash, run_watermark
 from bridge.polling.specs import HashSpec, Scope, WatermarkSpec
 from bridge.routing import ConnectionDirectory
 from bridge.runtime import Runtime
 from bridge.store import connections as connection_store
+from bridge.store.models import utcnow
 from bridge.xero.governor import BULK
 
 log = logging.getLogger(__name__)
+
+TICK = 15.0  # seconds between looks at which Xero pollers are due
+SOURCES = ("xero", "odoo")
 
 
 @dataclass
@@ -77,6 +89,7 @@ class Scheduler:
         handles: Callable[[str, str], bool] | None = None,
         plan: Plan | None = None,
         keep_events: bool = False,
+        clock: Callable[[], datetime] = utcnow,
     ):
         self.runtime = runtime
         self.db = runtime.db
@@ -86,6 +99,8 @@ class Scheduler:
         self.handles = handles or (lambda source, entity: True)
         self.plan = plan or default_plan()
         self.keep_events = keep_events
+        self.clock = clock  # when a round starts, as the ledger records it (a test's fake time)
+        self._verdict_at: datetime | None = None
         self.directory = ConnectionDirectory(self.db, self.settings.tenant_cache_seconds)
         self._stop = threading.Event()
 
@@ -158,58 +173,92 @@ class Scheduler:
             round_.failures.append((job, scope.connection_id, f"{type(exc).__name__}: {exc}"))
         return False
 
-    def poll(self, lookback: float = 0.0, round_: Round | None = None) -> Round:
-        """Every watermark spec for every active connection, then the webhook verdicts."""
+    def _counted(
+        self,
+        round_: Round,
+        job: str,
+        scope: Scope,
+        spec,
+        at: datetime,
+        action: Callable[[], PollResult],
+        wide: bool,
+    ) -> bool:
+        """Run a spec's round; a Xero one's calls go to the ledger (spent even when the round fails).
+        `wide`: a wide re-read (watermark) or a full read unless its probe skipped it (hash)."""
+        before = scope.xero_calls()
+        done = self._attempt(round_, job, scope, action)
+        if spec.source == "xero":
+            full = done and wide and not round_.results[-1].skipped
+            with self.db.session() as session:
+                ledger.record(session, scope.connection_id, spec, at, scope.xero_calls() - before, full)
+        return done
+
+    def _watermark(
+        self,
+        round_: Round,
+        scope: Scope,
+        spec: WatermarkSpec,
+        at: datetime,
+        lookback: float,
+        wide: bool = False,
+    ) -> bool:
+        def action() -> PollResult:
+            return run_watermark(
+                spec, scope, self.db, self.runtime.publisher, self.settings, lookback, self.keep_events
+            )
+
+        return self._counted(round_, f"poll {spec.source}:{spec.entity}", scope, spec, at, action, wide)
+
+    def _hash(self, round_: Round, scope: Scope, spec: HashSpec, at: datetime, probe_since=None) -> bool:
+        def action() -> PollResult:
+            return run_hash(
+                spec,
+                scope,
+                self.db,
+                self.runtime.publisher,
+                self.keep_events,
+                accept=self._handled,
+                probe_since=probe_since,
+            )
+
+        return self._counted(round_, f"reconcile {spec.source}:{spec.entity}", scope, spec, at, action, True)
+
+    def _hash_handled(self, spec: HashSpec) -> bool:
+        return any(self.handles(*e) for e in spec.emits or ((spec.source, spec.entity),))
+
+    def _verdicts(self, round_: Round, scope: Scope, webhook_sources: Iterable[str]) -> None:
+        for source in sorted(set(webhook_sources)):
+            alarm = health.check(self.db, source, scope.connection_id, self.settings.polling.webhook_silence)
+            if alarm:
+                round_.alarms.append(alarm)
+
+    def poll(self, lookback: float = 0.0, round_: Round | None = None, sources=SOURCES) -> Round:
+        """Every watermark spec of these sources for every active connection, then the webhook verdicts."""
         round_ = round_ or Round()
+        at = self.clock()
+        wide = lookback >= self.settings.polling.reconcile_lookback
         for scope in self.scopes():
             webhook_sources = set()
             for spec in self.plan.watermark:
-                if not self.handles(spec.source, spec.entity) or not self._usable(scope, spec.source):
+                if spec.source not in sources or not self.handles(spec.source, spec.entity):
                     continue
-                job = f"poll {spec.source}:{spec.entity}"
-
-                def action(spec=spec, scope=scope) -> PollResult:
-                    return run_watermark(
-                        spec,
-                        scope,
-                        self.db,
-                        self.runtime.publisher,
-                        self.settings,
-                        lookback,
-                        self.keep_events,
-                    )
-
-                if self._attempt(round_, job, scope, action) and spec.webhook_source:
+                if not self._usable(scope, spec.source):
+                    continue
+                if self._watermark(round_, scope, spec, at, lookback, wide) and spec.webhook_source:
                     webhook_sources.add(spec.webhook_source)
-            for source in sorted(webhook_sources):
-                alarm = health.check(
-                    self.db, source, scope.connection_id, self.settings.polling.webhook_silence
-                )
-                if alarm:
-                    round_.alarms.append(alarm)
+            self._verdicts(round_, scope, webhook_sources)
         return round_
 
-    def reconcile(self, round_: Round | None = None) -> Round:
+    def reconcile(self, round_: Round | None = None, sources=SOURCES) -> Round:
         """The slow pass: a wide re-read, full reads compared by hash, and deleted Odoo records."""
-        round_ = self.poll(self.settings.polling.reconcile_lookback, round_)
+        round_ = self.poll(self.settings.polling.reconcile_lookback, round_, sources)
+        at = self.clock()
         for scope in self.scopes():
             for spec in self.plan.hashed:
-                emits = spec.emits or ((spec.source, spec.entity),)
-                if not any(self.handles(*e) for e in emits) or not self._usable(scope, spec.source):
-                    continue
-                self._attempt(
-                    round_,
-                    f"reconcile {spec.source}:{spec.entity}",
-                    scope,
-                    lambda spec=spec, scope=scope: run_hash(
-                        spec,
-                        scope,
-                        self.db,
-                        self.runtime.publisher,
-                        self.keep_events,
-                        accept=self._handled,
-                    ),
-                )
+                if spec.source in sources and self._hash_handled(spec) and self._usable(scope, spec.source):
+                    self._hash(round_, scope, spec, at)
+            if "odoo" not in sources:
+                continue
             for deletion in self.plan.deletions:
                 if not self.handles("odoo", deletion.entity) or not self._usable(scope, "odoo"):
                     continue
@@ -221,6 +270,83 @@ class Scheduler:
                         d, scope, self.db, self.runtime.publisher, self.keep_events
                     ),
                 )
+        return round_
+
+    # ------------------------------------------------------------------ the Xero budget
+
+    def xero_specs(self) -> list[WatermarkSpec | HashSpec]:
+        """The Xero specs that run: every one some translator handles."""
+        watermark = [
+            s for s in self.plan.watermark if s.source == "xero" and self.handles(s.source, s.entity)
+        ]
+        return [*watermark, *(s for s in self.plan.hashed if s.source == "xero" and self._hash_handled(s))]
+
+    def budget(self, scopes: list[Scope] | None = None) -> dict[str, budget.Plan]:
+        """Per tenant, the plan of its Xero pollers (budget.py)."""
+        scopes = self.scopes() if scopes is None else scopes
+        targets = [(s.connection_id, s.tenant_id) for s in scopes if self._usable(s, "xero")]
+        return budget.tenant_plans(self.db, self.settings, targets, self.xero_specs())
+
+    def _schedule(self, scopes: list[Scope]) -> list[tuple[Scope, object, float, ledger.Entry]]:
+        """(scope, spec, interval, ledger entry) of every Xero poller of every connection."""
+        plans = self.budget(scopes)
+        schedule = []
+        with self.db.session() as session:
+            for scope in scopes:
+                if not self._usable(scope, "xero"):
+                    continue
+                entries = ledger.load_all(session, scope.connection_id)
+                for spec in self.xero_specs():
+                    key = ledger.key_of(spec)
+                    interval = plans[scope.tenant_id].interval(scope.connection_id, key)
+                    schedule.append((scope, spec, interval, entries.get((spec.source, key), ledger.Entry())))
+        return schedule
+
+    def next_due(self, at: datetime | None = None) -> datetime | None:
+        """When the next Xero poller is due (`at` or earlier: now); None when there is none."""
+        at = at or self.clock()
+        times = [
+            at if e.ran_at is None else e.ran_at + timedelta(seconds=interval)
+            for _, _, interval, e in self._schedule(self.scopes())
+        ]
+        return min(times, default=None)
+
+    def tick(self, at: datetime | None = None) -> Round:
+        """Run every Xero poller whose planned interval has passed since its last round; then the
+        webhook verdicts, after a round that has webhooks and otherwise every BRIDGE_POLL_INTERVAL (a
+        webhook that came back clears the alarm without waiting for the next reconciliation)."""
+        round_ = Round()
+        at = at or self.clock()
+        lookback = self.settings.polling.reconcile_lookback
+        ran: set[str] = set()
+        watched: dict[str, tuple[Scope, set[str]]] = {}
+        for scope, spec, interval, entry in self._schedule(self.scopes()):
+            if getattr(spec, "webhook_source", None):
+                watched.setdefault(scope.connection_id, (scope, set()))[1].add(spec.webhook_source)
+            if entry.ran_at is not None and (at - entry.ran_at).total_seconds() < interval:
+                continue
+            since_full = None if entry.full_at is None else (at - entry.full_at).total_seconds()
+            if isinstance(spec, HashSpec):
+                probe = None
+                if spec.modified_since and since_full is not None and since_full < lookback:
+                    probe = entry.full_at - timedelta(seconds=self.settings.polling.xero_overlap)
+                self._hash(round_, scope, spec, at, probe)
+                continue
+            wide = since_full is None or since_full >= lookback
+            if (
+                self._watermark(round_, scope, spec, at, lookback if wide else 0.0, wide)
+                and spec.webhook_source
+            ):
+                ran.add(scope.connection_id)
+        quiet = (
+            self._verdict_at is None
+            or (at - self._verdict_at).total_seconds() >= self.settings.polling.interval
+        )
+        for connection_id, (scope, sources) in watched.items():
+            if connection_id in ran or quiet:
+                self._verdicts(round_, scope, sources)
+        if quiet:
+            self._verdict_at = at
         return round_
 
     def outbox_needed(self) -> bool:
@@ -257,8 +383,9 @@ class Scheduler:
         """Run the jobs on their intervals until stop()."""
         polling = self.settings.polling
         jobs: list[tuple[str, float, Callable[[], object]]] = [
-            ("poll", polling.interval, self.poll),
-            ("reconcile", polling.reconcile_interval, self.reconcile),
+            ("xero pollers", min(TICK, polling.interval), self.tick),
+            ("odoo poll", polling.interval, lambda: self.poll(sources=("odoo",))),
+            ("odoo reconcile", polling.reconcile_interval, lambda: self.reconcile(sources=("odoo",))),
         ]
         try:
             if self.outbox_needed():
@@ -266,8 +393,9 @@ class Scheduler:
         except Exception:  # noqa: BLE001 - Odoo down at start: the pollers retry it every round
             log.exception("could not reach Odoo to learn its version; the outbox is not drained")
         due = {name: 0.0 for name, _, _ in jobs}
-        due["poll"] = time.monotonic() + polling.interval  # the first reconciliation polls too
+        due["odoo poll"] = time.monotonic() + polling.interval  # the first reconciliation polls too
         log.info("scheduler running: %s", ", ".join(f"{n} every {i:g}s" for n, i, _ in jobs))
+        self.log_budget()
         while not self._stop.is_set():
             for name, interval, job in jobs:
                 if self._stop.is_set() or time.monotonic() < due[name]:
@@ -278,3 +406,16 @@ class Scheduler:
                     log.exception("scheduler job %s failed", name)
                 due[name] = time.monotonic() + interval
             self._stop.wait(max(0.05, min(due.values()) - time.monotonic()))
+
+    def log_budget(self) -> None:
+        try:
+            for tenant, plan in self.budget().items():
+                log.info(
+                    "polling budget of Xero tenant %s: %.0f of %.0f calls a day (%s)",
+                    tenant,
+                    plan.total,
+                    plan.budget,
+                    ", ".join(f"{line.entity} every {line.interval:g}s" for line in plan.lines),
+                )
+        except Exception:  # noqa: BLE001 - only a log line
+            log.exception("could not plan the polling budget")

@@ -40,6 +40,12 @@ class Scope:
     odoo_factory: Callable[[], OdooClient] | None = None
     _xero: XeroClient | None = field(default=None, repr=False)
     _odoo: OdooClient | None = field(default=None, repr=False)
+    _xero_calls_before: int = field(default=0, repr=False)
+
+    def xero_calls(self) -> int:
+        """Xero requests sent through this scope so far (the budget counts them per round); a client
+        shared with others may have sent some before."""
+        return self._xero.calls - self._xero_calls_before if self._xero is not None else 0
 
     @property
     def xero(self) -> XeroClient:
@@ -47,6 +53,7 @@ class Scope:
             if self.xero_factory is None:
                 raise RuntimeError(f"connection {self.connection_id}: no Xero client")
             self._xero = self.xero_factory()
+            self._xero_calls_before = self._xero.calls
         return self._xero
 
     @property
@@ -83,6 +90,10 @@ class WatermarkSpec(ABC):
     entity: ClassVar[str]
     # Its webhooks should have told the bridge of every change this spec finds (webhook health).
     webhook_source: ClassVar[str | None] = None
+
+    def estimated_calls(self) -> float:
+        """Xero calls a round costs before one was measured (budget.py): one page of changes."""
+        return 1.0
 
     @abstractmethod
     def overlap(self, settings) -> float:
@@ -202,6 +213,23 @@ class HashSpec(ABC):
     source: ClassVar[str]
     entity: ClassVar[str]
     emits: ClassVar[tuple[tuple[str, str], ...]] = ()  # (source, entity) of its events, if not its own
+    # A Xero collection that lists these records and accepts If-Modified-Since (xero-facts §5:
+    # Accounts, Items, Contacts …): a round first asks it for anything changed since the last full read
+    # and skips the full read when nothing has. A record that leaves the list may not show there, so a
+    # full read still runs once every BRIDGE_RECONCILE_LOOKBACK. None (Currencies, TaxRates,
+    # ContactGroups accept no If-Modified-Since): every round is a full read, and the budget's plan
+    # gives such an entity a long interval instead.
+    modified_since: ClassVar[str | None] = None
+
+    def estimated_calls(self) -> float:
+        """Xero calls a round costs before one was measured (budget.py): one unpaged read. A spec that
+        reads pages, or one record after another, says more; the ledger soon knows the real cost."""
+        return 1.0
+
+    def unchanged_since(self, scope: Scope, since: datetime) -> bool:
+        """Did nothing in `modified_since` change since `since`? One call (xero-facts §5)."""
+        body = scope.xero.get(self.modified_since, if_modified_since=since)
+        return not body.get(self.modified_since)
 
     @abstractmethod
     def records(self, scope: Scope) -> Iterator[tuple[str, Any, Any]]:
