@@ -18,6 +18,11 @@ from .base import (
     one,
 )
 
+# CanApplyTo… are read-only and follow ReportTaxType (xero_accounting.yaml TaxRate, readOnly; its
+# getTaxRates example: INPUT2 "ReportTaxType": "INPUT" → CanApplyToRevenue false, OUTPUT2 "OUTPUT" →
+# CanApplyToExpenses false, the other three true). Other report types: all true (not verified).
+_NOT_APPLICABLE = {"INPUT": "CanApplyToRevenue", "OUTPUT": "CanApplyToExpenses"}
+
 
 def _save_tax_rate(ctx: Ctx, element: dict[str, Any], update: bool) -> ElementResult:
     org = ctx.org
@@ -69,8 +74,17 @@ def _save_tax_rate(ctx: Ctx, element: dict[str, Any], update: bool) -> ElementRe
             "CanApplyToRevenue": True,
         }
         org.tax_rates[tax_type] = existing
-    existing.update({k: v for k, v in merged.items() if k not in ("TaxType",)})
+    existing.update(
+        {k: v for k, v in merged.items() if k not in ("TaxType",) and not k.startswith("CanApply")}
+    )
     existing.setdefault("Status", "ACTIVE")
+    if not existing.get("_system"):
+        for flag in ("CanApplyToAssets", "CanApplyToEquity", "CanApplyToExpenses", "CanApplyToLiabilities"):
+            existing[flag] = True
+        existing["CanApplyToRevenue"] = True
+        off = _NOT_APPLICABLE.get(str(existing.get("ReportTaxType") or ""))
+        if off:
+            existing[off] = False
     rate = float(effective_rate(components))
     existing["DisplayTaxRate"] = rate
     existing["EffectiveRate"] = rate
