@@ -8,6 +8,7 @@ from typing import Any
 from flask import Response
 
 from ..errors import not_found, simple_validation
+from ..formats import money, round_money, to_decimal
 from ..store import public
 from .base import (
     Ctx,
@@ -29,6 +30,25 @@ def item_in_use(org: Any, item: dict[str, Any]) -> bool:
     )
 
 
+DETAILS = ("SalesDetails", "PurchaseDetails")
+
+
+def _rounded_prices(element: dict[str, Any], unitdp: int) -> dict[str, Any]:
+    """UnitPrice as Xero keeps it: "By default UnitPrice is rounded to two decimal places. You can use 4
+    decimal places by adding the unitdp=4 querystring parameter" (Xero's OpenAPI, Purchase.UnitPrice)."""
+    out = dict(element)
+    for name in DETAILS:
+        details = out.get(name)
+        if isinstance(details, dict) and (price := to_decimal(details.get("UnitPrice"))) is not None:
+            out[name] = {**details, "UnitPrice": money(round_money(price, unitdp))}
+    return out
+
+
+def render_item(item: dict[str, Any], unitdp: int) -> dict[str, Any]:
+    """An item as served: stored prices keep 4 decimals, shown at 2 unless unitdp=4 (as above)."""
+    return _rounded_prices(public(item), unitdp)
+
+
 def _save_item(ctx: Ctx, element: dict[str, Any], existing: dict[str, Any] | None) -> ElementResult:
     org = ctx.org
     read_only = {
@@ -40,7 +60,13 @@ def _save_item(ctx: Ctx, element: dict[str, Any], existing: dict[str, Any] | Non
         "ValidationErrors",
         "StatusAttributeString",
     }
-    changes = {k: v for k, v in element.items() if k not in read_only}
+    changes = _rounded_prices({k: v for k, v in element.items() if k not in read_only}, ctx.unitdp)
+    # "If IsSold is updated to false then Description and SalesDetails values will be nulled", and the
+    # same of IsPurchased for PurchaseDescription and PurchaseDetails (Xero's OpenAPI, Item.IsSold/IsPurchased)
+    if changes.get("IsSold") is False:
+        changes.update(Description=None, SalesDetails=None)
+    if changes.get("IsPurchased") is False:
+        changes.update(PurchaseDescription=None, PurchaseDetails=None)
     merged = dict(existing or {})
     merged.update(changes)
     errors = []
@@ -78,21 +104,33 @@ def _save_item(ctx: Ctx, element: dict[str, Any], existing: dict[str, Any] | Non
         org.items[existing["ItemID"]] = existing
     existing.update(changes)
     existing["IsTrackedAsInventory"] = tracked
-    existing.setdefault("IsSold", bool(existing.get("SalesDetails")))
-    existing.setdefault("IsPurchased", bool(existing.get("PurchaseDetails")))
+    existing.setdefault("IsSold", True)  # "Boolean value, defaults to true" (Xero's OpenAPI, Item.IsSold)
+    existing.setdefault("IsPurchased", True)  # same, Item.IsPurchased
+    for name, described in (("SalesDetails", "Description"), ("PurchaseDetails", "PurchaseDescription")):
+        if existing.get(name) is None:
+            existing.pop(name, None)
+        if existing.get(described) is None:
+            existing.pop(described, None)
     org.touch(existing)
-    return public(existing), []
+    return render_item(existing, ctx.unitdp), []
 
 
 def _register_items(router: Router) -> None:
     @router.add("GET", "/Items", "items")
     def list_items(ctx: Ctx) -> Response:
-        return list_response(ctx, "Items", ctx.org.items.values(), ims=True, default_order="Code")
+        return list_response(
+            ctx,
+            "Items",
+            ctx.org.items.values(),
+            ims=True,
+            default_order="Code",
+            render=lambda item: render_item(item, ctx.unitdp),
+        )
 
     @router.add("GET", "/Items/{key}", "items")
     def get_item(ctx: Ctx, key: str) -> Response:
         with ctx.org.lock:
-            return one(ctx, "Items", ctx.org.find_item(key))
+            return one(ctx, "Items", ctx.org.find_item(key), lambda item: render_item(item, ctx.unitdp))
 
     @router.add("PUT", "/Items", "items")
     def create_items(ctx: Ctx) -> Response:
