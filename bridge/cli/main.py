@@ -221,6 +221,10 @@ from bridge.cli.sync import sync  # noqa: E402
 
 main.add_command(sync)
 
+from bridge.cli.mapping import mapping  # noqa: E402
+
+main.add_command(mapping)
+
 main.add_command(status)
 
 from bridge.cli.scheduler import scheduler  # noqa: E402

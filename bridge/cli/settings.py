@@ -1,4 +1,5 @@
-"""`bridge settings show|set`: per connection and entity — direction, mode, conflict policy, overwrite."""
+"""`bridge settings show|set|export-accounts-taxes`: per connection and entity — direction, mode, conflict
+policy, overwrite — and per connection the seed's "disable export of accounts & taxes"."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import click
 from bridge.cli.common import runtime_or_exit
 from bridge.entities import catalog
 from bridge.store import connections, entity_settings
-from bridge.store.entity_settings import DIRECTIONS, MODES, POLICIES
+from bridge.store.entity_settings import DIRECTIONS, MASTER_DATA, MODES, POLICIES
 
 
 @click.group()
@@ -24,12 +25,15 @@ def show(connection_id: str | None) -> None:
     with runtime.db.session() as session:
         rows = [c for c in connections.all_connections(session) if connection_id in (None, c.id)]
         for connection in rows:
-            click.echo(f"{connection.id}:")
-            for entity in catalog():
-                p = entity_settings.get(session, connection.id, entity)
-                overwrite = "overwrite on match" if p.overwrite_on_match else ""
+            exported = entity_settings.master_data_export(session, connection.id)
+            click.echo(f"{connection.id}: export of accounts & taxes {'on' if exported else 'DISABLED'}")
+            for entity, declared in catalog().items():
+                p = entity_settings.get(session, connection.id, entity, declared.defaults)
+                notes = ["overwrite on match"] * p.overwrite_on_match + [
+                    "export disabled: map them (bridge mapping)"
+                ] * p.export_disabled
                 click.echo(
-                    f"  {entity:<17} {p.direction:<7} {p.mode:<18} {p.conflict_policy:<12} {overwrite}"
+                    f"  {entity:<17} {p.direction:<7} {p.mode:<18} {p.conflict_policy:<12} {', '.join(notes)}".rstrip()
                 )
         if not rows:
             click.echo("no such connection" if connection_id else "no connections yet")
@@ -59,11 +63,38 @@ def set_(connection_id, entity, direction, mode, conflict_policy, overwrite_on_m
             session,
             connection_id,
             entity,
+            catalog()[entity].defaults,
             direction=direction,
             mode=mode,
             conflict_policy=conflict_policy,
             overwrite_on_match=overwrite_on_match,
         )
         click.echo(f"{connection_id} {entity}: {p.direction}, {p.mode}, {p.conflict_policy}"
-                   f"{', overwrite on match' if p.overwrite_on_match else ''}")  # fmt: skip
+                   f"{', overwrite on match' if p.overwrite_on_match else ''}"
+                   f"{', export disabled (export of accounts & taxes)' if p.export_disabled else ''}")  # fmt: skip
+    runtime.close()
+
+
+@settings.command("export-accounts-taxes")
+@click.argument("connection_id")
+@click.option("--enable/--disable", "enabled", required=True, help="--disable: Odoo never exports them")
+def export_accounts_taxes(connection_id: str, enabled: bool) -> None:
+    """The seed's "disable export of accounts & taxes": with --disable, Odoo never creates (nor
+    changes) accounts, taxes or bank accounts in Xero; they are mapped (bridge mapping), and an Odoo
+    record that depends on an unmapped one (an item's income account) is a mismatch naming it."""
+    runtime = runtime_or_exit()
+    with runtime.db.session() as session:
+        if connections.get(session, connection_id) is None:
+            click.echo(f"no connection {connection_id}", err=True)
+            runtime.close()
+            sys.exit(1)
+        known = catalog()
+        entity_settings.set_master_data_export(
+            session,
+            connection_id,
+            enabled,
+            {name: known[name].defaults for name in MASTER_DATA if name in known},
+        )
+    state = "on" if enabled else "disabled: map them with bridge mapping auto|set"
+    click.echo(f"{connection_id}: export of {', '.join(MASTER_DATA)} to Xero {state}")
     runtime.close()

@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -88,6 +89,8 @@ class Binding(Base):
     # Each side's canonical state at the last sync ({"xero": {...}, "odoo": {...}}): what tells a value
     # the source cleared since then from one it merely lacks (consumers/framework/canonical.py).
     snapshot: Mapped[dict | None] = mapped_column(JSON)
+    # Set by hand (`bridge mapping set`): sync never re-pairs either record with another one.
+    manual: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     synced_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
@@ -231,6 +234,9 @@ class EntitySetting(Base):
     mode: Mapped[str] = mapped_column(String(32), default="create-and-update")  # | create | update
     conflict_policy: Mapped[str] = mapped_column(String(16), default="newest-wins")  # | xero-wins | odoo-wins
     overwrite_on_match: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Odoo never creates or changes these records in Xero; they are mapped (`bridge mapping`), and a
+    # record depending on an unmapped one is a mismatch (the seed's "disable export of accounts & taxes").
+    export_disabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 

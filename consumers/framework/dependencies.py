@@ -1,7 +1,11 @@
 """Dependencies first (the seed: "the system will find all dependencies for that record and
 automatically create them"): a record that refers to an unbound record of another entity (a
 contact's group; later an invoice's contact, items, accounts, taxes, currency) has that record synced
-first, in the same apply, through the other entity's own translator and binding."""
+first, in the same apply, through the other entity's own translator and binding.
+
+A connection whose settings disable an entity's export (the seed's "disable export of accounts &
+taxes", bridge/store/entity_settings.py) never has Odoo create such a record in Xero: an Odoo record
+that depends on an unmapped one is a mismatch naming it, to be mapped (`bridge mapping`) and replayed."""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from typing import Any
 from bridge import entities
 from bridge.errors import PERMANENT, BridgeError, PermanentError
 from bridge.events import Event
-from bridge.store import bindings
+from bridge.store import bindings, entity_settings
 from consumers.base import BindingUpdate, Context
 from consumers.framework.scope import Scope
 
@@ -33,9 +37,17 @@ def ensure_dependencies(ctx: Context, event: Event, scope: Scope, refs: list[tup
             bound = find(session, scope.connection_id, entity, ref)
             if bound is not None and bound.xero_id is not None and bound.odoo_id is not None:
                 continue
+            policy = entity_settings.get(session, scope.connection_id, entity, entities.get(entity).defaults)
         translator = _translator(entity, event.source)
         if translator is None:
             raise PermanentError(f"depends on {entity} {ref}, which the bridge cannot sync yet")
+        if event.source == "odoo" and policy.export_disabled:
+            raise PermanentError(
+                f"depends on {entity} {ref}{_named(ctx, scope, translator, ref)}, which is not mapped to "
+                f"Xero, and this connection does not export {entity} records (export of accounts & "
+                f"taxes is disabled): map it (bridge mapping set {entity} XERO_REF id:{ref}), then replay",
+                details={"unmapped": {"entity": entity, "odoo_id": ref}},
+            )
         dependency = Event(
             source=event.source,
             origin="dependency",
@@ -60,6 +72,16 @@ def ensure_dependencies(ctx: Context, event: Event, scope: Scope, refs: list[tup
             raise
         if outcome.binding is not None:
             commit_binding(ctx, scope.connection_id, entity, outcome.binding)
+
+
+def _named(ctx: Context, scope: Scope, translator: Any, ref: Any) -> str:
+    """("Sales") — the record's name, when it can be read; the message names the record either way."""
+    try:
+        record = translator.src.fetch(translator.src.client(ctx, scope), ref)
+    except Exception:  # noqa: BLE001 - the name is a courtesy; the id names the record already
+        return ""
+    name = translator.src.name(record) if record is not None else None
+    return f" ({name})" if name else ""
 
 
 def commit_binding(ctx: Context, connection_id: str, entity: str, b: BindingUpdate) -> None:

@@ -87,6 +87,7 @@ class SyncTranslator(Translator):
                 return own
         if target_id is None:
             target_id = tgt.find(target_client, scope, incoming, source_id)
+            self._refuse_bound_elsewhere(ctx, scope, target_id, source_id)
         if target_id is None and scope.pending is not None:
             # An earlier try created it and crashed before binding it: find it by what it wrote.
             target_id = tgt.find(target_client, scope, with_scalars_of(incoming, scope.pending), source_id)
@@ -242,6 +243,26 @@ class SyncTranslator(Translator):
             target_record=written,
         )  # fmt: skip
         return Outcome("archived", binding, record_name=self.tgt.name(written))
+
+    def _refuse_bound_elsewhere(self, ctx: Context, scope: Scope, target_id: Any, source_id: str) -> None:
+        """A match that another record of this side is already bound to is not this record's: writing
+        to it would merge two records (and re-pair a mapping someone set by hand)."""
+        if target_id is None:
+            return
+        find = bindings.by_xero if self.tgt.system == "xero" else bindings.by_odoo
+        with ctx.db.session() as session:
+            held = find(session, scope.connection_id, self.entity, target_id)
+            if not bindings.is_pair(held):
+                return
+            owner = str(held.xero_id if self.src.system == "xero" else held.odoo_id)
+            manual = bool(getattr(held, "manual", False))
+        if owner != str(source_id):
+            how = "mapped by hand to" if manual else "already bound to"
+            raise PermanentError(
+                f"{self.src.label} {source_id} matches {self.tgt.label} {target_id}, which is {how} "
+                f"{self.src.label} {owner}: map this one yourself (bridge mapping set {self.entity} …) "
+                "or rename one of them, then replay"
+            )
 
     def _own_create(
         self, ctx: Context, scope: Scope, record: dict, target_id: Any, incoming: Canonical, name: str | None
