@@ -427,3 +427,5 @@ def test_bulk_export_resumes_after_its_checkpoint(world):
     assert in_xero == {n for n, i in names.items() if i != ids[0]}
     assert report.refused == 0
     assert run.checkpoint("export") is None
+    # the chart is read once for the run's matching, then one PUT per account (Xero takes one a call)
+    assert report.created == 2 and report.xero_calls == 1 + 2, report

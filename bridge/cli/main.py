@@ -329,15 +329,19 @@ def bench_e2e(changes: int, time_scale: float) -> None:
     "--compare-with", default=1_000, show_default=True, help="a smaller run, for the memory comparison"
 )
 @click.option("--time-scale", default=5.0, show_default=True, help="Xero's clock speed (1 = real time)")
-def bench_sync(records: int, compare_with: int, time_scale: float) -> None:
-    """Export N contacts Odoo → Xero under Xero's limits: calls per record, records/min, peak memory."""
+@click.option(
+    "--entity", type=click.Choice(["contact", "item", "account"]), default="contact", show_default=True
+)
+def bench_sync(records: int, compare_with: int, time_scale: float, entity: str) -> None:
+    """Export N contacts (items, accounts) Odoo → Xero under Xero's limits: calls per record,
+    records/min, peak memory."""
     import json
 
     from bridge.cli.bench.sync import run as run_sync
 
     if records > 100_000:
         raise click.BadParameter("at most 100,000 records", param_hint="--records")
-    click.echo(json.dumps(run_sync(records, time_scale, compare_with, echo=click.echo)))
+    click.echo(json.dumps(run_sync(records, time_scale, compare_with, echo=click.echo, entity=entity)))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -16,7 +16,7 @@ from consumers.accounts.types import (
 )
 from consumers.contacts.canonical import name_key, norm_text
 from consumers.framework.scope import Scope
-from consumers.framework.sides import Side
+from consumers.framework.sides import Side, run_list, run_list_saved
 
 NAME = "account"
 COLLECTION = "Accounts"
@@ -63,7 +63,7 @@ class XeroAccounts(Side):
         payable and current-year-earnings accounts — Xero's system account of that role."""
         accounts = [
             a
-            for a in client.get(COLLECTION).get(COLLECTION) or []
+            for a in run_list(client, COLLECTION)
             if a.get("Type") not in XERO_ELSEWHERE and a.get("Status") != "DELETED"
         ]
         if c.code:
@@ -155,4 +155,5 @@ class XeroAccounts(Side):
             raise PermanentError(
                 "Xero ValidationException: " + "; ".join(result.errors), details={"messages": result.errors}
             )
+        run_list_saved(client, COLLECTION, result.record, "AccountID")
         return result.record

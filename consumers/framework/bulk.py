@@ -160,6 +160,10 @@ class BulkSync:
         """The run's one Xero client, at BULK priority (its call count is the report's)."""
         if self._xero is None:
             self._xero = self.ctx.services["xero"].for_connection(self.connection_id, priority=BULK)
+            # Lists a side may keep for the run (run_list): a bulk run is the only writer it waits
+            # for, so a whole-collection read need not be repeated per record. Real-time clients
+            # have no such cache and always read fresh.
+            self._xero.run_cache = {}
         return self._xero
 
     # ------------------------------------------------------------------------ export

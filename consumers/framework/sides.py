@@ -142,3 +142,25 @@ class Side(ABC):
         """The other side's record was deleted: what becomes of this one (default: nothing). Returns
         the record as written, or None when nothing was written."""
         return None
+
+
+def run_list(client: Any, collection: str) -> list[dict]:
+    """A whole unpaged Xero collection (Accounts, TaxRates …): read once per bulk run when the client
+    is a bulk run's (it carries `run_cache`), else read now. A side that writes to the collection keeps
+    the cached list right with `run_list_saved`."""
+    cache = getattr(client, "run_cache", None)
+    if cache is not None and collection in cache:
+        return cache[collection]
+    records = client.get(collection).get(collection) or []
+    if cache is not None:
+        cache[collection] = records
+    return records
+
+
+def run_list_saved(client: Any, collection: str, record: dict, id_field: str) -> None:
+    """Put a record just written into the run's cached list (replacing its old version)."""
+    cache = getattr(client, "run_cache", None)
+    if cache is None or collection not in cache:
+        return
+    rows = cache[collection]
+    cache[collection] = [r for r in rows if r.get(id_field) != record.get(id_field)] + [record]

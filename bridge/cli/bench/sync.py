@@ -1,4 +1,4 @@
-"""`bridge bench sync`: export N contacts from the Odoo sandbox to the Xero sandbox with Xero's real
+"""`bridge bench sync`: export N contacts (or products, or accounts) from the Odoo sandbox to the Xero sandbox with Xero's real
 limits (60 calls a minute per tenant), and report Xero calls per record, records per minute against
 the 3,000-a-minute ceiling (60 calls x 50 records), and the exporting process's peak memory.
 
@@ -22,6 +22,26 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[3]
 CEILING_PER_MINUTE = 60 * 50
+
+# What each entity's export starts from: the Odoo model and one record as a person would type it.
+ENTITIES = {
+    "contact": (
+        "res.partner",
+        lambda i: {"name": f"Bench Partner {i:06d}", "email": f"p{i}@bench.test", "is_company": True},
+    ),
+    "item": (
+        "product.product",
+        lambda i: {
+            "name": f"Bench Product {i:06d}",
+            "default_code": f"BENCH-{i:06d}",
+            "list_price": 10 + i % 90,
+        },
+    ),
+    "account": (
+        "account.account",
+        lambda i: {"code": f"9{i:05d}", "name": f"Bench Account {i:06d}", "account_type": "expense"},
+    ),
+}
 
 
 def _serve_sandboxes(scale: float, ready, stop) -> None:
@@ -61,8 +81,8 @@ def _serve_sandboxes(scale: float, ready, stop) -> None:
     ready.put(xero_client_mistakes(xero))
 
 
-def export_once(records: int, scale: float) -> dict:
-    """One measured export in this process (run as `python -m bridge.cli.bench.sync RECORDS SCALE`)."""
+def export_once(records: int, scale: float, entity: str = "contact") -> dict:
+    """One measured export in this process (`python -m bridge.cli.bench.sync RECORDS SCALE [ENTITY]`)."""
     import logging
 
     logging.basicConfig(level=logging.WARNING)
@@ -75,12 +95,14 @@ def export_once(records: int, scale: float) -> dict:
     info = ready.get(timeout=60)
     try:
         from bridge.config import OdooSettings, load_settings
+        from bridge.entities import get as entity_named
         from bridge.odoo.client import OdooClient
         from bridge.services import build_services
         from bridge.store import Database, connections
         from bridge.xero.oauth import XeroConnector
         from consumers.base import Context
-        from consumers.contacts.bulk import ContactBulk
+
+        model, make_row = ENTITIES[entity]
 
         home = tempfile.mkdtemp(prefix="bridge-bench-sync-")
         xero, odoo = info["xero"], info["odoo"]
@@ -131,10 +153,9 @@ def export_once(records: int, scale: float) -> dict:
             OdooSettings(url=odoo["url"], db=odoo["db"], username=odoo["login"], api_key=odoo["api_key"])
         )
         for start in range(0, records, 1000):
-            rows = [{"name": f"Bench Partner {i:06d}", "email": f"p{i}@bench.test", "is_company": True}
-                    for i in range(start, min(records, start + 1000))]  # fmt: skip
-            admin.call("res.partner", "create", rows)  # as a person importing them would: plain creates
-        engine = ContactBulk(Context(settings, db, services), "bench")
+            rows = [make_row(i) for i in range(start, min(records, start + 1000))]
+            admin.call(model, "create", rows)  # as a person importing them would: plain creates
+        engine = entity_named(entity).bulk(Context(settings, db, services), "bench")
         forecast = engine.forecast("export")
         started_xero, started_real = clock(), time.monotonic()
         report = engine.export()
@@ -164,14 +185,14 @@ def export_once(records: int, scale: float) -> dict:
     return figures
 
 
-def run(records: int, scale: float, compare_with: int, echo=print) -> dict:
+def run(records: int, scale: float, compare_with: int, echo=print, entity: str = "contact") -> dict:
     """Each size in a fresh process; the figures for `records`, with the smaller run's memory beside."""
     results = {}
     for size in sorted({compare_with, records}):
-        echo(f"exporting {size:,} contacts (Xero's clock x{scale:g}) …")
+        echo(f"exporting {size:,} {entity} records (Xero's clock x{scale:g}) …")
         env = {**os.environ, "PYTHONPATH": str(REPO)}
         done = subprocess.run(
-            [sys.executable, "-m", "bridge.cli.bench.sync", str(size), str(scale)],
+            [sys.executable, "-m", "bridge.cli.bench.sync", str(size), str(scale), entity],
             env=env, capture_output=True, text=True, timeout=3600,
         )  # fmt: skip
         if done.returncode != 0:
@@ -190,6 +211,7 @@ def run(records: int, scale: float, compare_with: int, echo=print) -> dict:
         echo(f"Xero OpenAPI violation: {violation}")
     return {
         "bench": "sync",
+        "entity": entity,
         "records": main["records"],
         "xero_calls": main["xero_calls"],
         "xero_calls_per_record": main["xero_calls_per_record"],
@@ -208,4 +230,4 @@ def run(records: int, scale: float, compare_with: int, echo=print) -> dict:
 
 
 if __name__ == "__main__":
-    print(json.dumps(export_once(int(sys.argv[1]), float(sys.argv[2]))))
+    print(json.dumps(export_once(int(sys.argv[1]), float(sys.argv[2]), *sys.argv[3:4])))
