@@ -48,3 +48,24 @@ def test_a_tag_reaches_every_connection_as_a_contact_group(world):
     world.odoo.env("admin").create("res.partner.category", [{"name": "Everywhere"}])
     world.wait(lambda: "Everywhere" in names_in(world, 0, "contact_groups"), message="group in the first")
     world.wait(lambda: "Everywhere" in names_in(world, 1, "contact_groups"), message="group in the second")
+
+
+def test_an_odoo_18_account_of_one_company_reaches_only_its_connection(tmp_path):
+    """18+ account.account belongs to a set of companies (company_ids, odoo-facts §3.3): an account of
+    the second company alone is the second connection's, not shared with every connection."""
+    world = SandboxedBridge(home=str(tmp_path / "home18"), connections=2, odoo_version=18).start()
+    try:
+        second_company = world.odoo.company_ids[1]
+        world.odoo.env("admin").create(
+            "account.account",
+            {"code": "777001", "name": "Second Only Account", "account_type": "income",
+             "company_ids": [(6, 0, [second_company])]},
+        )  # fmt: skip
+        world.wait(
+            lambda: "Second Only Account" in names_in(world, 1, "accounts"),
+            message="in the second organisation",
+        )
+        world.settle()
+        assert "Second Only Account" not in names_in(world, 0, "accounts")
+    finally:
+        world.stop()

@@ -179,8 +179,11 @@ class SyncTranslator(Translator):
         if not companies:
             return []
         root = ctx.services["odoo"].in_companies(companies)
-        has_company = "company_id" in root.fields_of(self.src.model)
-        fields = ["company_id"] if has_company else ["id"]
+        known = root.fields_of(self.src.model)
+        # 18+ account.account belongs to a set of companies (company_ids), empty = every company
+        many = "company_ids" in known and "company_id" not in known
+        has_company = "company_id" in known or many
+        fields = ["company_ids"] if many else ["company_id"] if has_company else ["id"]
         row = root.read_one(self.src.model, int(event.resource_id), fields)
         if row is None and event.change_type != "delete":
             raise NotYetVisible(f"{self.src.label} {event.resource_id} is not readable yet")
@@ -189,10 +192,13 @@ class SyncTranslator(Translator):
                 return [
                     c for c in active if bindings.by_odoo(session, c.id, self.entity, int(event.resource_id))
                 ]
-        company = row.get("company_id") if has_company else False
-        company_id = company[0] if isinstance(company, list) else company
-        if company_id:
-            return [c for c in active if c.odoo_company_id == company_id]
+        if many:
+            owners = set(row.get("company_ids") or [])
+        else:
+            company = row.get("company_id") if has_company else False
+            owners = {company[0] if isinstance(company, list) else company} - {False, None}
+        if owners:
+            return [c for c in active if c.odoo_company_id in owners]
         return [c for c in active if c.odoo_company_id is not None]  # shared: every connection
 
     def _fetch_current(self, event: Event, client: Any, source_id: Any) -> dict | None:
