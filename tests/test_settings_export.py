@@ -14,6 +14,7 @@ from bridge.cli.sandboxed import SandboxedBridge
 from bridge.events import Event, now
 from bridge.store import connections, entity_settings, mismatches
 from bridge.store.mismatches import MismatchFilter
+from consumers.accounts.settings import inventory_account
 
 TAG = "res.partner.category"
 
@@ -113,6 +114,21 @@ def test_an_export_direction_left_with_export_disabled_is_off(runtime):
 def test_an_unknown_connection_is_refused_in_one_line(runtime):
     result = bridge(runtime.test_environ, "settings", "export-accounts-taxes", "nowhere", "--disable")
     assert result.exit_code == 1 and result.stderr == "no connection nowhere\n"
+
+
+def test_the_inventory_account_is_set_shown_and_cleared_per_connection(runtime):
+    """The seed's "Use as inventory in Xero" flag: the items entity reads it (consumers/accounts/settings.py)."""
+    environ = runtime.test_environ
+    assert bridge(environ, "settings", "inventory-account", "demo", "id:14").exit_code == 0
+    assert inventory_account(runtime.db, "demo") == 14
+    assert "inventory account: Odoo account #14" in bridge(environ, "settings", "show").output
+    assert bridge(environ, "settings", "inventory-account", "demo", "--none").exit_code == 0
+    assert inventory_account(runtime.db, "demo") is None
+
+
+def test_a_bad_inventory_account_is_one_line(runtime):
+    result = bridge(runtime.test_environ, "settings", "inventory-account", "demo", "Stock")
+    assert result.exit_code == 2 and result.stderr == "not an Odoo account id: 'Stock' (e.g. id:14)\n"
 
 
 def test_an_odoo_record_whose_dependency_is_unmapped_is_a_mismatch_naming_it_and_nothing_is_created(world):

@@ -1,5 +1,6 @@
-"""`bridge settings show|set|export-accounts-taxes`: per connection and entity — direction, mode, conflict
-policy, overwrite — and per connection the seed's "disable export of accounts & taxes"."""
+"""`bridge settings show|set|export-accounts-taxes|inventory-account`: per connection and entity —
+direction, mode, conflict policy, overwrite — and per connection the seed's "disable export of accounts
+& taxes" and "Use as inventory in Xero" account."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from bridge.cli.common import runtime_or_exit
 from bridge.entities import catalog
 from bridge.store import connections, entity_settings
 from bridge.store.entity_settings import DIRECTIONS, MASTER_DATA, MODES, POLICIES
+from consumers.accounts.settings import inventory_account, set_inventory_account
 
 
 @click.group()
@@ -27,6 +29,8 @@ def show(connection_id: str | None) -> None:
         for connection in rows:
             exported = entity_settings.master_data_export(session, connection.id)
             click.echo(f"{connection.id}: export of accounts & taxes {'on' if exported else 'DISABLED'}")
+            inventory = inventory_account(runtime.db, connection.id)
+            click.echo(f"  inventory account: {f'Odoo account #{inventory}' if inventory else 'none'}")
             for entity, declared in catalog().items():
                 p = entity_settings.get(session, connection.id, entity, declared.defaults)
                 notes = ["overwrite on match"] * p.overwrite_on_match + [
@@ -97,4 +101,36 @@ def export_accounts_taxes(connection_id: str, enabled: bool) -> None:
         )
     state = "on" if enabled else "disabled: map them with bridge mapping auto|set"
     click.echo(f"{connection_id}: export of {', '.join(MASTER_DATA)} to Xero {state}")
+    runtime.close()
+
+
+@settings.command("inventory-account")
+@click.argument("connection_id")
+@click.argument("odoo_account", required=False)
+@click.option("--none", "clear", is_flag=True, help="no inventory account")
+def inventory_account_(connection_id: str, odoo_account: str | None, clear: bool) -> None:
+    """The seed's "Use as inventory in Xero": the Odoo account (id or id:N) that stands for Xero's
+    inventory asset account (exported as Type INVENTORY; tracked items name it). Applies at its next
+    sync."""
+    if clear == (odoo_account is not None):
+        click.echo("give an Odoo account id (e.g. id:14) or --none", err=True)
+        sys.exit(2)
+    account_id = None
+    if odoo_account is not None:
+        digits = odoo_account.removeprefix("id:")
+        if not digits.isdigit():
+            click.echo(f"not an Odoo account id: {odoo_account!r} (e.g. id:14)", err=True)
+            sys.exit(2)
+        account_id = int(digits)
+    runtime = runtime_or_exit()
+    with runtime.db.session() as session:
+        known = connections.get(session, connection_id) is not None
+    if not known:
+        click.echo(f"no connection {connection_id}", err=True)
+        runtime.close()
+        sys.exit(1)
+    set_inventory_account(runtime.db, connection_id, account_id)
+    click.echo(
+        f"{connection_id}: inventory account {f'Odoo account #{account_id}' if account_id else 'none'}"
+    )
     runtime.close()
