@@ -10,48 +10,17 @@ from dataclasses import replace
 from datetime import datetime
 
 from bridge.events import Event, parse_odoo_datetime
-from bridge.polling.specs import Change, OdooWriteDateSpec, Scope, WatermarkSpec
-from bridge.polling.stamps import parse_xero_updated
+from bridge.polling.specs import Change, OdooWriteDateSpec, Scope, XeroModifiedSinceSpec
 
 
-class XeroItemChanges(WatermarkSpec):
+class XeroItemChanges(XeroModifiedSinceSpec):
     """GET /Items with If-Modified-Since: one call a round (Items are not paged, xero-facts §5)."""
 
-    source = "xero"
     entity = "item"
-
-    def overlap(self, settings) -> float:
-        return settings.polling.xero_overlap
-
-    def changes(self, scope: Scope, since: datetime) -> Iterator[Change]:
-        body = scope.xero.get("Items", {"order": "UpdatedDateUTC DESC"}, if_modified_since=since)
-        for row in body.get("Items") or []:
-            modified = parse_xero_updated(row.get("UpdatedDateUTC"))
-            if modified is None:
-                continue
-            yield Change(
-                resource_id=row["ItemID"],
-                modified_at=modified,
-                version=str(row.get("UpdatedDateUTC")),
-                record_id=row["ItemID"],
-                payload={"Code": row.get("Code")},
-            )
-
-    def envelope(self, scope: Scope, change: Change, received_at: datetime) -> Event:
-        stamp = change.modified_at.isoformat(timespec="milliseconds")
-        return Event(
-            source="xero",
-            origin="poll",
-            connection=scope.connection_id,
-            entity=self.entity,
-            resource_id=change.resource_id,
-            change_type=change.change_type,
-            occurred_at=change.modified_at,
-            dedupe_key=f"poll|xero|{scope.tenant_id}|Item|{change.resource_id}|{stamp}",
-            tenant_id=scope.tenant_id,
-            payload={"ItemID": change.resource_id, "UpdatedDateUTC": change.version, **change.payload},
-            received_at=received_at,
-        )
+    collection = "Items"
+    id_field = "ItemID"
+    key_name = "Item"
+    payload_fields = ("Code",)
 
 
 class OdooProductChanges(OdooWriteDateSpec):
