@@ -12,8 +12,7 @@ class BankAccountBulk(AccountBulk):
     entity_name = "bank_account"
     odoo_model = "account.journal"
 
-    @staticmethod
-    def wanted(record: dict) -> bool:
+    def wanted(self, record: dict) -> bool:
         return record.get("Type") == "BANK"
 
     def export_domain(self, since: datetime | None, after_id: int) -> list:

@@ -163,6 +163,7 @@ class GroupBulk(BulkSync):
     entity_name = NAME
     xero_collection = "ContactGroups"
     xero_ordered = False  # ContactGroups has no paging, order or If-Modified-Since (xero-facts §5)
+    xero_paged = False
     odoo_model = TAG
 
     def export_domain(self, since: datetime | None, after_id: int) -> list:

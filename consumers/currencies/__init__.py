@@ -190,6 +190,7 @@ class CurrencyBulk(BulkSync):
     entity_name = NAME
     xero_collection = "Currencies"
     xero_ordered = False  # no paging, order or If-Modified-Since on Currencies (xero-facts §5)
+    xero_paged = False
     odoo_model = MODEL
 
     def export_domain(self, since: datetime | None, after_id: int) -> list:

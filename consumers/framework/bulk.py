@@ -83,6 +83,7 @@ class BulkSync:
     xero_collection: str  # "Contacts"
     xero_params: dict = {}  # extra list parameters (includeArchived, …)
     xero_ordered = True  # the list takes `order=UpdatedDateUTC ASC` and If-Modified-Since
+    xero_paged = True  # the list takes page/pageSize; False: one call answers everything (Items, Accounts)
     odoo_model: str
 
     def __init__(self, ctx: Context, connection_id: str, progress: Callable[[int], None] | None = None):
@@ -139,12 +140,27 @@ class BulkSync:
                 self.odoo_model, "search_count", self.export_domain(since, after)
             )
             return self._forecast(records, self.export_calls(records))
+        if not self.xero_paged:
+            return self._forecast(sum(1 for _ in self.xero_list(dict(self.xero_params), since)), 1)
         client = self.xero()
         params = {**self.xero_params, "page": 1, "pageSize": 100}
         first = client.get(self.xero_collection, params, since if self.xero_ordered else None)
         items = first.get(self.xero_collection) or []
         records = (first.get("pagination") or {}).get("itemCount", len(items))
         return self._forecast(records, 1 + math.ceil(records / 100))
+
+    def wanted(self, record: dict) -> bool:
+        """Whether a listed Xero record is this entity's (Accounts lists BANK ones, bank_account's)."""
+        return True
+
+    def xero_list(self, params: dict, since: datetime | None) -> Iterator[dict]:
+        """The Xero records to import, page by page or from the one answer of an unpaged list."""
+        client, since = self.xero(), since if self.xero_ordered else None
+        if self.xero_paged:
+            rows = client.paginate(self.xero_collection, params, if_modified_since=since)
+        else:
+            rows = iter(client.get(self.xero_collection, params, since).get(self.xero_collection) or [])
+        return (row for row in rows if self.wanted(row))
 
     def export_calls(self, records: int) -> int:
         """Xero calls an export of `records` takes: a find and a write each, unless batched."""
@@ -237,10 +253,7 @@ class BulkSync:
         params = dict(self.xero_params)
         if self.xero_ordered:
             params["order"] = "UpdatedDateUTC ASC"
-        records = client.paginate(
-            self.xero_collection, params, if_modified_since=start if self.xero_ordered else None
-        )
-        for done, record in enumerate(records, start=1):
+        for done, record in enumerate(self.xero_list(params, start), start=1):
             if not dry_run and self.xero_ordered and done % 100 == 0:
                 stamp = parse_xero_updated(record.get("UpdatedDateUTC"))
                 if stamp is not None:

@@ -1,6 +1,6 @@
 """Bulk sync of items: the generic engine (consumers/framework/bulk.py), with two Items specifics.
 - Import: GET /Items is one call for every item — Items are not paged (xero-facts §5: `page` is not
-  among its parameters) — so the engine's page loop is replaced by one read, oldest change first.
+  among its parameters): the engine reads it once (`xero_paged = False`), oldest change first.
 - Export: batches of 50 — POST /Items upserts by Code (xero-facts §8; up to 500 per call, 50–100
   recommended, §4), so a batch needs no read first and one retried after an interruption updates
   instead of duplicating. A product whose account or tax is not bound yet goes through the translator
@@ -12,13 +12,11 @@ import hashlib
 import json
 import math
 from collections.abc import Iterator
-from datetime import datetime
 
 from bridge.errors import PermanentError
-from bridge.polling.stamps import parse_xero_updated
 from bridge.store import bindings
 from bridge.xero.client import BATCH_SIZE, idempotency_key
-from consumers.framework.bulk import BulkSync, Forecast, Report
+from consumers.framework.bulk import BulkSync, Report
 from consumers.items.odoo_side import PRODUCT, OdooHandle, OdooProducts
 from consumers.items.refs import Refs
 from consumers.items.xero_side import PRICES, XeroHandle, XeroItems
@@ -27,40 +25,9 @@ from consumers.items.xero_side import PRICES, XeroHandle, XeroItems
 class ItemBulk(BulkSync):
     entity_name = "item"
     xero_collection = "Items"
+    xero_params = dict(PRICES)
+    xero_paged = False  # GET /Items answers every item at once (xero-facts §5: no `page`)
     odoo_model = PRODUCT
-
-    # ------------------------------------------------------------------ import
-
-    def forecast(self, direction: str, since: datetime | None = None, restart: bool = False) -> Forecast:
-        if direction == "export":
-            return super().forecast(direction, since, restart)
-        items = self.xero().get("Items", dict(PRICES), since).get("Items") or []
-        return self._forecast(len(items), 1)
-
-    def import_(self, since: datetime | None = None, dry_run: bool = False, restart: bool = False) -> Report:
-        report = Report()
-        if not self.policy.allows("xero"):
-            report.planned.append(f"nothing: {self.entity.name} direction is {self.policy.direction}")
-            return report
-        client = self.xero()
-        calls = client.calls
-        checkpoint = None if restart else self.checkpoint("import")
-        start = since
-        if checkpoint:
-            resumed = datetime.fromisoformat(checkpoint)
-            start = max(start, resumed) if start else resumed
-        params = {**PRICES, "order": "UpdatedDateUTC ASC"}
-        records = client.get("Items", params, start).get("Items") or []
-        for done, record in enumerate(records, start=1):
-            if not dry_run and done % 100 == 0:
-                stamp = parse_xero_updated(record.get("UpdatedDateUTC"))
-                if stamp is not None:
-                    self.save_checkpoint("import", stamp.isoformat())
-            self.apply_one("xero", record["ItemID"], record.get("UpdatedDateUTC"), record, report, dry_run)
-        report.xero_calls = client.calls - calls
-        if not dry_run:
-            self.save_checkpoint("import", None)
-        return report
 
     # ------------------------------------------------------------------ export
 

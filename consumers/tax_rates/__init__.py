@@ -70,6 +70,7 @@ class TaxRateBulk(BulkSync):
     entity_name = NAME
     xero_collection = "TaxRates"
     xero_ordered = False  # no paging, order or If-Modified-Since on TaxRates (xero-facts §5)
+    xero_paged = False
     odoo_model = TAX
 
     def export_domain(self, since: datetime | None, after_id: int) -> list:
