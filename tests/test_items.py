@@ -7,6 +7,7 @@ mapped to Odoo's 15 % taxes as `bridge mapping` would (a binding of the tax_rate
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -21,6 +22,7 @@ from bridge.store.mismatches import MismatchFilter
 from consumers.base import Context
 from consumers.items.bulk import ItemBulk
 from consumers.items.polling import OdooTemplateChanges, XeroItemChanges
+from consumers.items.settings import set_import_category
 from tests.test_polling import started
 
 
@@ -419,6 +421,65 @@ def test_a_tracked_xero_item_becomes_a_storable_product_in_the_tracked_category(
         "name": "Tracked Category",
         "property_valuation": "real_time",
     }
+
+
+@contextmanager
+def chosen_categories(world: SandboxedBridge, tracked: int | None, untracked: int | None):
+    """The seed's "Tracked Category" / "Untracked Category" settings, for one test (the world is shared)."""
+    for is_tracked, category in ((True, tracked), (False, untracked)):
+        set_import_category(world.runtime.db, "demo", is_tracked, category)
+    try:
+        yield
+    finally:
+        for is_tracked in (True, False):
+            set_import_category(world.runtime.db, "demo", is_tracked, None)
+
+
+def test_imported_items_go_to_the_categories_chosen_in_the_settings(world):
+    admin = world.odoo.env("admin")
+    (valued,) = admin.create(
+        "product.category", [{"name": "Stock We Count", "property_valuation": "real_time"}]
+    )
+    (plain,) = admin.create("product.category", [{"name": "Services And Such"}])
+    with chosen_categories(world, tracked=valued, untracked=plain):
+        put_item(
+            world,
+            {
+                "Code": "CAT-T", "Name": "Counted Thing", "InventoryAssetAccountCode": "630",
+                "PurchaseDetails": {"UnitPrice": 5, "COGSAccountCode": "310"}, "SalesDetails": {"UnitPrice": 8},
+            },
+        )  # fmt: skip
+        put_item(world, {"Code": "CAT-U", "Name": "Uncounted Thing", "SalesDetails": {"UnitPrice": 3}})
+        poll_xero(world)
+        codes = [("default_code", "in", ["CAT-T", "CAT-U"])]
+        assert world.wait(lambda: len(products(world, codes)) == 2)
+    categories = {
+        p["default_code"]: p["categ_id"][0] for p in products(world, codes, ("default_code", "categ_id"))
+    }
+    assert categories == {"CAT-T": valued, "CAT-U": plain}
+
+
+def test_a_chosen_tracked_category_that_does_not_value_stock_automatically_is_a_mismatch_naming_it(world):
+    """A tracked item in a manually valued category would read back as untracked, and the next sync
+    would try to untrack the Xero item: refused, naming the setting and the category."""
+    (manual,) = world.odoo.env("admin").create(
+        "product.category", [{"name": "Counted By Hand", "property_valuation": "manual_periodic"}]
+    )
+    with chosen_categories(world, tracked=manual, untracked=None):
+        put_item(
+            world,
+            {
+                "Code": "CAT-M", "Name": "Hand Counted", "InventoryAssetAccountCode": "630",
+                "PurchaseDetails": {"UnitPrice": 5, "COGSAccountCode": "310"}, "SalesDetails": {"UnitPrice": 8},
+            },
+        )  # fmt: skip
+        poll_xero(world)
+        assert world.wait(lambda: any("Counted By Hand" in m.note for m in open_entries(world)))
+    (entry,) = [m for m in open_entries(world) if "Counted By Hand" in m.note]
+    assert "Tracked Category setting" in entry.note and "not automated" in entry.note
+    assert products(world, [("default_code", "=", "CAT-M")]) == []
+    with world.runtime.db.session() as session:
+        mismatches.set_status(session, entry.id, "ignored", note="test: expected")
 
 
 def test_the_echo_of_the_bridges_own_write_writes_nothing(world):

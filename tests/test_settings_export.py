@@ -15,6 +15,7 @@ from bridge.events import Event, now
 from bridge.store import connections, entity_settings, mismatches
 from bridge.store.mismatches import MismatchFilter
 from consumers.accounts.settings import inventory_account
+from consumers.items.settings import import_category
 
 TAG = "res.partner.category"
 
@@ -129,6 +130,27 @@ def test_the_inventory_account_is_set_shown_and_cleared_per_connection(runtime):
 def test_a_bad_inventory_account_is_one_line(runtime):
     result = bridge(runtime.test_environ, "settings", "inventory-account", "demo", "Stock")
     assert result.exit_code == 2 and result.stderr == "not an Odoo account id: 'Stock' (e.g. id:14)\n"
+
+
+def test_the_import_categories_are_set_shown_and_cleared_per_connection(runtime):
+    """The seed's "Tracked Category" / "Untracked Category" (consumers/items/settings.py)."""
+    environ = runtime.test_environ
+    assert bridge(environ, "settings", "item-category", "demo", "tracked", "id:7").exit_code == 0
+    assert bridge(environ, "settings", "item-category", "demo", "untracked", "8").exit_code == 0
+    assert (import_category(runtime.db, "demo", True), import_category(runtime.db, "demo", False)) == (7, 8)
+    shown = bridge(environ, "settings", "show").output
+    assert "tracked category: Odoo product category #7" in shown
+    assert "untracked category: Odoo product category #8" in shown
+    assert bridge(environ, "settings", "item-category", "demo", "tracked", "--none").exit_code == 0
+    assert import_category(runtime.db, "demo", True) is None
+    assert "tracked category: the bridge's own" in bridge(environ, "settings", "show").output
+
+
+def test_a_bad_import_category_is_one_line(runtime):
+    result = bridge(runtime.test_environ, "settings", "item-category", "demo", "tracked", "Goods")
+    assert (
+        result.exit_code == 2 and result.stderr == "not an Odoo product category id: 'Goods' (e.g. id:14)\n"
+    )
 
 
 def test_an_odoo_record_whose_dependency_is_unmapped_is_a_mismatch_naming_it_and_nothing_is_created(world):

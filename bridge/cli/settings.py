@@ -1,6 +1,6 @@
-"""`bridge settings show|set|export-accounts-taxes|inventory-account`: per connection and entity —
+"""`bridge settings show|set|export-accounts-taxes|inventory-account|item-category`: per connection and entity —
 direction, mode, conflict policy, overwrite — and per connection the seed's "disable export of accounts
-& taxes" and "Use as inventory in Xero" account."""
+& taxes", "Use as inventory in Xero" account and "Tracked/Untracked Category"."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from bridge.entities import catalog
 from bridge.store import connections, entity_settings
 from bridge.store.entity_settings import DIRECTIONS, MASTER_DATA, MODES, POLICIES
 from consumers.accounts.settings import inventory_account, set_inventory_account
+from consumers.items.settings import LABELS as CATEGORY_LABELS
+from consumers.items.settings import import_category, set_import_category
 
 
 @click.group()
@@ -31,6 +33,9 @@ def show(connection_id: str | None) -> None:
             click.echo(f"{connection.id}: export of accounts & taxes {'on' if exported else 'DISABLED'}")
             inventory = inventory_account(runtime.db, connection.id)
             click.echo(f"  inventory account: {f'Odoo account #{inventory}' if inventory else 'none'}")
+            for tracked in (True, False):
+                chosen = import_category(runtime.db, connection.id, tracked)
+                click.echo(f"  {CATEGORY_LABELS[tracked].lower()}: {_category_text(chosen)}")
             for entity, declared in catalog().items():
                 p = entity_settings.get(session, connection.id, entity, declared.defaults)
                 notes = ["overwrite on match"] * p.overwrite_on_match + [
@@ -104,6 +109,29 @@ def export_accounts_taxes(connection_id: str, enabled: bool) -> None:
     runtime.close()
 
 
+def _odoo_id(text: str | None, clear: bool, what: str) -> int | None:
+    """An Odoo id given as N or id:N, or None with --none; anything else exits with one line."""
+    if clear == (text is not None):
+        click.echo(f"give an Odoo {what} id (e.g. id:14) or --none", err=True)
+        sys.exit(2)
+    if text is None:
+        return None
+    digits = text.removeprefix("id:")
+    if not digits.isdigit():
+        click.echo(f"not an Odoo {what} id: {text!r} (e.g. id:14)", err=True)
+        sys.exit(2)
+    return int(digits)
+
+
+def _known_connection_or_exit(runtime, connection_id: str) -> None:
+    with runtime.db.session() as session:
+        known = connections.get(session, connection_id) is not None
+    if not known:
+        click.echo(f"no connection {connection_id}", err=True)
+        runtime.close()
+        sys.exit(1)
+
+
 @settings.command("inventory-account")
 @click.argument("connection_id")
 @click.argument("odoo_account", required=False)
@@ -112,25 +140,33 @@ def inventory_account_(connection_id: str, odoo_account: str | None, clear: bool
     """The seed's "Use as inventory in Xero": the Odoo account (id or id:N) that stands for Xero's
     inventory asset account (exported as Type INVENTORY; tracked items name it). Applies at its next
     sync."""
-    if clear == (odoo_account is not None):
-        click.echo("give an Odoo account id (e.g. id:14) or --none", err=True)
-        sys.exit(2)
-    account_id = None
-    if odoo_account is not None:
-        digits = odoo_account.removeprefix("id:")
-        if not digits.isdigit():
-            click.echo(f"not an Odoo account id: {odoo_account!r} (e.g. id:14)", err=True)
-            sys.exit(2)
-        account_id = int(digits)
+    account_id = _odoo_id(odoo_account, clear, "account")
     runtime = runtime_or_exit()
-    with runtime.db.session() as session:
-        known = connections.get(session, connection_id) is not None
-    if not known:
-        click.echo(f"no connection {connection_id}", err=True)
-        runtime.close()
-        sys.exit(1)
+    _known_connection_or_exit(runtime, connection_id)
     set_inventory_account(runtime.db, connection_id, account_id)
     click.echo(
         f"{connection_id}: inventory account {f'Odoo account #{account_id}' if account_id else 'none'}"
     )
     runtime.close()
+
+
+@settings.command("item-category")
+@click.argument("connection_id")
+@click.argument("kind", type=click.Choice(["tracked", "untracked"]))
+@click.argument("odoo_category", required=False)
+@click.option("--none", "clear", is_flag=True, help="the bridge's own category")
+def item_category(connection_id: str, kind: str, odoo_category: str | None, clear: bool) -> None:
+    """The seed's "Tracked Category" / "Untracked Category": the Odoo product category (id or id:N)
+    that products imported from Xero's tracked (untracked) items go to. A tracked one must value stock
+    automatically. --none: the bridge's own "Tracked Category" / "Untracked Category"."""
+    category_id = _odoo_id(odoo_category, clear, "product category")
+    runtime = runtime_or_exit()
+    _known_connection_or_exit(runtime, connection_id)
+    tracked = kind == "tracked"
+    set_import_category(runtime.db, connection_id, tracked, category_id)
+    click.echo(f"{connection_id}: {CATEGORY_LABELS[tracked]} {_category_text(category_id)}")
+    runtime.close()
+
+
+def _category_text(category_id: int | None) -> str:
+    return f"Odoo product category #{category_id}" if category_id else "the bridge's own"

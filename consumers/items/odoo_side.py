@@ -25,6 +25,7 @@ from consumers.framework.scope import Scope
 from consumers.framework.sides import Side
 from consumers.items.canonical import CODE_MAX, Item, price, short_name, text
 from consumers.items.refs import Refs
+from consumers.items.settings import LABELS, import_category
 from consumers.items.xero_side import DEPENDENCIES, inventory_account
 
 PRODUCT = "product.product"
@@ -95,8 +96,13 @@ class OdooHandle:
         return self._categories[category_id]
 
     def category_id(self, tracked: bool, valuation_account: int | None = None) -> int:
-        """The category of products imported from Xero (made on first use; an existing one is left as
-        the user set it). The tracked one values stock automatically on the item's inventory account."""
+        """The category of products imported from Xero: the connection's "Tracked Category" /
+        "Untracked Category" setting, else the bridge's own (made on first use; an existing one is left
+        as the user set it). The bridge's tracked one values stock automatically on the item's inventory
+        account; a chosen one must already do so, or the product would not stay tracked."""
+        chosen = import_category(self.refs.ctx.db, self.refs.connection_id, tracked)
+        if chosen is not None:
+            return self.chosen_category(chosen, tracked)
         xmlid, name = TRACKED_CATEGORY if tracked else UNTRACKED_CATEGORY
         found = self.odoo.xmlid_lookup(CATEGORY, xmlid)
         if found is not None:
@@ -107,6 +113,24 @@ class OdooHandle:
         if tracked and valuation_account and "property_stock_valuation_account_id" in self.category_fields:
             values["property_stock_valuation_account_id"] = valuation_account
         category_id, _ = self.odoo.upsert(CATEGORY, xmlid, values)
+        return category_id
+
+    def chosen_category(self, category_id: int, tracked: bool) -> int:
+        setting = f"the {LABELS[tracked]} setting (bridge settings item-category)"
+        category = self.odoo.read_one(CATEGORY, category_id, ["name", *self.category_fields])
+        if category is None:
+            raise PermanentError(
+                f"{setting} names Odoo product category #{category_id}, which does not exist"
+            )
+        if (
+            tracked
+            and "property_valuation" in self.category_fields
+            and category.get("property_valuation") != "real_time"
+        ):
+            raise PermanentError(
+                f"{setting} names Odoo product category {category.get('name')!r} (#{category_id}), whose "
+                "inventory valuation is not automated: a tracked Xero item imported into it would not stay tracked"
+            )
         return category_id
 
 
