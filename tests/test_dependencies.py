@@ -61,6 +61,6 @@ def test_a_dependency_that_cannot_be_synced_makes_the_event_a_mismatch_naming_it
     (entry,) = [e for e in entries if e.source_id == contact_id]
     assert (
         f"depends on contact_group {group_id}" in entry.note
-        and "several Odoo tags named 'Twin Tag'" in entry.note
+        and "Xero contact group 'Twin Tag': 2 Odoo tags have the same name" in entry.note
     )
     assert admin.search("res.partner", [("name", "=", "Blocked Member Ltd")]) == []

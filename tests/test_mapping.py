@@ -79,7 +79,11 @@ def test_auto_binds_unique_matches_and_reports_ambiguous_and_missing_records_on_
     matched = [(m["xero"]["id"], m["odoo"]["id"]) for m in report["matched"]]
     assert (both, odoo_both) in matched
     ambiguous = {(a["id"], a["reason"]) for a in report["ambiguous"]}
-    assert (twice, f"ambiguous: several Odoo tags named 'Auto Retail': {retail}") in ambiguous
+    assert (
+        twice,
+        "ambiguous match for Xero contact group 'Auto Retail': 2 Odoo tags have the same name: "
+        f"#{retail[0]} 'Auto Retail', #{retail[1]} 'Auto Retail'; map the right one with `bridge mapping set`",
+    ) in ambiguous
     assert {a["id"] for a in report["ambiguous"]} >= {
         twice,
         *retail,

@@ -14,6 +14,7 @@ from consumers.accounts.settings import inventory_account, set_inventory_account
 from consumers.accounts.types import ODOO_ELSEWHERE, ODOO_KIND, SYSTEM_ROLES, odoo_type_for
 from consumers.contacts.canonical import norm_text
 from consumers.contacts.lookups import like_literal
+from consumers.framework.matching import Candidate, refuse_ambiguous
 from consumers.framework.scope import Scope
 from consumers.framework.sides import Side
 
@@ -99,14 +100,18 @@ class OdooAccounts(Side):
             searches.append(("code", [("code", "=", c.code)]))
         searches.append(("name", [("name", "=ilike", like_literal(c.name))]))
         if c.system in SYSTEM_ROLES:
-            searches.append((c.system, [("account_type", "=", SYSTEM_ROLES[c.system])]))
-        for what, domain in searches:
+            role = SYSTEM_ROLES[c.system]
+            searches.append((f"role ({c.system}: {role})", [("account_type", "=", role)]))
+        for by, domain in searches:
             rows = archived.search_read(MODEL, [*base, *domain], ["code", "name"])
             if len(rows) > 1:
-                raise PermanentError(
-                    f"ambiguous: several Odoo accounts match Xero account {c.code} {c.name!r} by {what}: "
-                    + ", ".join(f"#{r['id']} {r['code']} {r['name']!r}" for r in rows),
-                    details={"candidates": [r["id"] for r in rows]},
+                refuse_ambiguous(
+                    "Xero account",
+                    c.name,
+                    code=c.code,
+                    among=self.label,
+                    by=by,
+                    candidates=[Candidate(r["id"], r["name"], r["code"]) for r in rows],
                 )
             if rows:
                 return rows[0]["id"]

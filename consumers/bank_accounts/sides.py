@@ -11,6 +11,7 @@ from consumers.accounts.canonical import code_key
 from consumers.accounts.xero_side import XeroAccounts
 from consumers.contacts.canonical import name_key, norm_text
 from consumers.framework.canonical import Canonical
+from consumers.framework.matching import Candidate, refuse_ambiguous
 from consumers.framework.scope import Scope
 from consumers.framework.sides import Side
 
@@ -73,15 +74,25 @@ class XeroBankAccounts(XeroAccounts):
             for a in client.get(COLLECTION, {"where": 'Type=="BANK"'}).get(COLLECTION) or []
             if a.get("Status") != "DELETED"
         ]
-        for same in (
-            [a for a in banks if c.number and number_key(a.get("BankAccountNumber")) == number_key(c.number)],
-            [a for a in banks if name_key(a.get("Name")) == name_key(c.name)],
+        for by, same in (
+            (
+                "account number",
+                [
+                    a
+                    for a in banks
+                    if c.number and number_key(a.get("BankAccountNumber")) == number_key(c.number)
+                ],
+            ),
+            ("name", [a for a in banks if name_key(a.get("Name")) == name_key(c.name)]),
         ):
             if len(same) > 1:
-                raise PermanentError(
-                    f"ambiguous: several Xero bank accounts match Odoo journal {c.name!r}: "
-                    + ", ".join(f"{a['AccountID']} {a.get('Name')!r}" for a in same),
-                    details={"candidates": [a["AccountID"] for a in same]},
+                refuse_ambiguous(
+                    OdooBankJournals.label,
+                    c.name,
+                    code=c.code,
+                    among=self.label,
+                    by=by,
+                    candidates=[Candidate(a["AccountID"], a.get("Name"), a.get("Code")) for a in same],
                 )
             if same:
                 return same[0]["AccountID"]
@@ -166,21 +177,27 @@ class OdooBankJournals(Side):
         journals = client.with_archived().search_read(
             JOURNAL,
             [("type", "=", "bank"), ("company_id", "=", scope.company_id)],
-            ["name", "bank_acc_number"],
+            ["name", "code", "bank_acc_number"],
         )
-        for same in (
-            [
-                j
-                for j in journals
-                if c.number and number_key(j.get("bank_acc_number")) == number_key(c.number)
-            ],
-            [j for j in journals if name_key(j.get("name")) == name_key(c.name)],
+        for by, same in (
+            (
+                "account number",
+                [
+                    j
+                    for j in journals
+                    if c.number and number_key(j.get("bank_acc_number")) == number_key(c.number)
+                ],
+            ),
+            ("name", [j for j in journals if name_key(j.get("name")) == name_key(c.name)]),
         ):
             if len(same) > 1:
-                raise PermanentError(
-                    f"ambiguous: several Odoo bank journals match Xero bank account {c.name!r}: "
-                    + ", ".join(f"#{j['id']} {j['name']!r}" for j in same),
-                    details={"candidates": [j["id"] for j in same]},
+                refuse_ambiguous(
+                    XeroBankAccounts.label,
+                    c.name,
+                    code=c.code,
+                    among=self.label,
+                    by=by,
+                    candidates=[Candidate(j["id"], j["name"], j.get("code")) for j in same],
                 )
             if same:
                 return same[0]["id"]

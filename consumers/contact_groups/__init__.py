@@ -15,6 +15,7 @@ from bridge.xero.client import XeroClient
 from consumers.contacts.canonical import name_key, norm_text
 from consumers.contacts.lookups import like_literal
 from consumers.framework.canonical import Canonical
+from consumers.framework.matching import Candidate, refuse_ambiguous
 from consumers.framework.scope import Scope
 from consumers.framework.sides import Side
 from consumers.framework.translator import SyncTranslator
@@ -106,7 +107,13 @@ class OdooTags(Side):
             return found
         tags = client.with_archived().search_read(TAG, [("name", "=ilike", like_literal(c.name))], ["name"])
         if len(tags) > 1:
-            raise PermanentError(f"ambiguous: several Odoo tags named {c.name!r}: {[t['id'] for t in tags]}")
+            refuse_ambiguous(
+                XeroGroups.label,
+                c.name,
+                among=self.label,
+                by="name",
+                candidates=[Candidate(t["id"], t["name"]) for t in tags],
+            )
         return tags[0]["id"] if tags else None
 
     def create(self, client: OdooClient, scope: Scope, c: Group, group_id: str, key: str) -> dict | None:

@@ -3,12 +3,12 @@ ambiguous or doubtful → the mismatch log with the candidates named, never a se
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from bridge.errors import PermanentError
 from bridge.store.entity_settings import EntityPolicy
 from consumers.contacts.canonical import Contact, email_key, name_key
+from consumers.framework.matching import Candidate, refuse_ambiguous
 
 
 @dataclass(frozen=True)
@@ -25,19 +25,18 @@ ODOO_SIDE = MatchSide("Odoo partner", "id", "name", "email")
 XERO_SIDE = MatchSide("Xero contact", "ContactID", "Name", "EmailAddress")
 
 
-def describe(candidates: list[tuple[object, str]]) -> str:
-    return ", ".join(f"#{ident} {json.dumps(name)}" for ident, name in candidates)
-
-
 def choose_match(
     c: Contact, found_by: str, matches: list[dict], policy: EntityPolicy, own: str, other: MatchSide
 ):
     """The record `c` matched by email or name: its id, None when nothing matched, and a mismatch
     (PermanentError) when it is ambiguous or doubtful — never a second record."""
     if len(matches) > 1:
-        raise PermanentError(
-            f"ambiguous match for {own} {c.name!r}: several {other.record}s with the same {found_by}: "
-            + describe([(m[other.ident], m[other.name]) for m in matches])
+        refuse_ambiguous(
+            own,
+            c.name,
+            among=other.record,
+            by=found_by,
+            candidates=[Candidate(m[other.ident], m.get(other.name)) for m in matches],
         )
     if not matches:
         return None

@@ -21,6 +21,7 @@ from bridge.odoo.client import OdooClient, xmlid_name
 from consumers.accounts.settings import inventory_account as connection_inventory_account
 from consumers.base import Context
 from consumers.contacts.lookups import like_literal
+from consumers.framework.matching import Candidate, refuse_ambiguous
 from consumers.framework.scope import Scope
 from consumers.framework.sides import Side
 from consumers.items.canonical import CODE_MAX, Item, price, short_name, text
@@ -221,9 +222,13 @@ class OdooProducts(Side):
             ["default_code", "name"],
         )
         if len(rows) > 1:
-            names = ", ".join(f"#{r['id']} {r['name']!r}" for r in rows)
-            raise PermanentError(
-                f"ambiguous: several Odoo products have the internal reference {c.code!r}: {names}"
+            refuse_ambiguous(
+                "Xero item",
+                c.name,
+                code=c.code,
+                among=self.label,
+                by="internal reference",
+                candidates=[Candidate(r["id"], r["name"], r.get("default_code")) for r in rows],
             )
         if rows:
             return rows[0]["id"]

@@ -9,6 +9,7 @@ from bridge.errors import PermanentError
 from bridge.odoo.client import OdooClient, xmlid_name
 from consumers.contacts.canonical import norm_text
 from consumers.contacts.lookups import like_literal
+from consumers.framework.matching import Candidate, refuse_ambiguous
 from consumers.framework.scope import Scope
 from consumers.framework.sides import Side
 from consumers.tax_rates.canonical import Component, TaxRate, components_of, effective, rate4
@@ -100,9 +101,12 @@ class OdooTaxes(Side):
         if len(named) > 1:
             named = [t for t in named if t["type_tax_use"] == c.scope] or named
         if len(named) > 1:
-            raise PermanentError(
-                f"ambiguous: several Odoo taxes named {c.name!r}: {[t['id'] for t in named]}",
-                details={"candidates": [t["id"] for t in named]},
+            refuse_ambiguous(
+                "Xero tax rate",
+                c.name,
+                among=self.label,
+                by="name",
+                candidates=[Candidate(t["id"], t["name"]) for t in named],
             )
         if named:
             return named[0]["id"]
@@ -111,11 +115,12 @@ class OdooTaxes(Side):
         )
         same = [r for r in rows if r["id"] not in paired and self._same_rate(client, r, c)]
         if len(same) > 1:
-            raise PermanentError(
-                f"ambiguous: several Odoo taxes of {c.rate}% ({c.scope}) for Xero's {c.name!r}: "
-                + ", ".join(f"#{r['id']} {r['name']!r}" for r in same)
-                + "; map one with `bridge mapping set`",
-                details={"candidates": [r["id"] for r in same]},
+            refuse_ambiguous(
+                "Xero tax rate",
+                c.name,
+                among=self.label,
+                by=f"rate and scope ({c.rate}% {c.scope})",
+                candidates=[Candidate(r["id"], r["name"]) for r in same],
             )
         return same[0]["id"] if same else None
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bridge.errors import PermanentError
 from bridge.xero.client import XeroClient
 from consumers.contacts.canonical import name_key, norm_text
+from consumers.framework.matching import Candidate, refuse_ambiguous
 from consumers.framework.scope import Scope
 from consumers.framework.sides import Side
 from consumers.tax_rates.canonical import USER_TAX_TYPE, Component, TaxRate, components_of, effective, rate4
@@ -89,11 +90,12 @@ class XeroTaxRates(Side):
             and candidate.components == c.components
         ]
         if len(same) > 1:
-            names = ", ".join(f"{r['TaxType']} {r.get('Name')!r}" for r in same)
-            raise PermanentError(
-                f"ambiguous: several Xero tax rates of {c.rate}% ({c.scope}) for {c.name!r}: {names}; "
-                "map one with `bridge mapping set`",
-                details={"candidates": [r["TaxType"] for r in same]},
+            refuse_ambiguous(
+                "Odoo tax",
+                c.name,
+                among=self.label,
+                by=f"rate and scope ({c.rate}% {c.scope})",
+                candidates=[Candidate(r["TaxType"], r.get("Name")) for r in same],
             )
         return same[0]["TaxType"] if same else None
 
