@@ -33,10 +33,24 @@ class Hook:
 
 
 def hooks() -> list[Hook]:
-    """What every built entity asks its automation rules to watch (bridge/entities.py)."""
+    """What every built entity asks its automation rules to watch (bridge/entities.py), one hook per
+    model: entities sharing a model (invoices and credit notes are both account.move) share its rules,
+    which watch and send the union of their fields."""
     from bridge.entities import built
 
-    return [hook for entity in built() for hook in entity.odoo_hooks]
+    merged: dict[str, Hook] = {}
+    for hook in (hook for entity in built() for hook in entity.odoo_hooks):
+        seen = merged.get(hook.model)
+        merged[hook.model] = (
+            hook
+            if seen is None
+            else Hook(
+                hook.model,
+                tuple(dict.fromkeys((*seen.trigger_fields, *hook.trigger_fields))),
+                tuple(dict.fromkeys((*seen.payload_fields, *hook.payload_fields))),
+            )
+        )
+    return list(merged.values())
 
 
 @dataclass
