@@ -17,7 +17,7 @@ from bridge.store import bindings, mismatches
 from bridge.store.mismatches import MismatchFilter
 from consumers.base import Context
 from consumers.invoices.bulk import InvoiceBulk
-from sandboxes.xero.resources.invoices import INVOICE, render
+from sandboxes.xero.resources.invoices import CREDIT, INVOICE, render
 from tests.test_currencies import usd_organisation
 from tests.test_polling import started
 
@@ -97,22 +97,25 @@ def odoo_invoice(
     return move
 
 
-def binding_of(world: SandboxedBridge, odoo_id: int | None = None, xero_id: str | None = None):
+def binding_of(
+    world: SandboxedBridge, odoo_id: int | None = None, xero_id: str | None = None, entity: str = "invoice"
+):
     with world.runtime.db.session() as session:
         found = (
-            bindings.by_odoo(session, "demo", "invoice", odoo_id)
+            bindings.by_odoo(session, "demo", entity, odoo_id)
             if odoo_id is not None
-            else bindings.by_xero(session, "demo", "invoice", xero_id)
+            else bindings.by_xero(session, "demo", entity, xero_id)
         )
         return found if bindings.is_pair(found) else None
 
 
-def xero_doc(world: SandboxedBridge, invoice_id: str) -> dict:
+def xero_doc(world: SandboxedBridge, doc_id: str, kind=INVOICE) -> dict:
     """Read from the sandbox directly, as Xero would serve it: reads in a loop would spend the tenant's
     API budget (60 calls a minute) that the bridge needs."""
     org = world.xero.org()
     with org.lock:
-        return json.loads(json.dumps(render(org, INVOICE, org.invoices[invoice_id], unitdp=4)))
+        stored = (org.invoices if kind is INVOICE else org.credit_notes)[doc_id]
+        return json.loads(json.dumps(render(org, kind, stored, unitdp=4)))
 
 
 def exported(world: SandboxedBridge, move: int, condition=lambda doc: True) -> dict:
@@ -306,6 +309,42 @@ def test_resetting_an_approved_invoice_to_draft_in_odoo_is_a_mismatch_with_xeros
             mismatches.set_status(session, found.id, "ignored", note="test: expected")
 
 
+# ---------------------------------------------------------------------------------- credit notes
+
+
+def test_a_posted_odoo_customer_credit_note_reaches_xero_approved_under_odoos_number(world):
+    made = odoo_invoice(
+        world, "Refunded Buyer Ltd", [("Returned widget", 1, 40.0, "400000", "sale")], move_type="out_refund"
+    )
+    world.odoo.env("admin").call("account.move", "action_post", [made])
+    name = move(world, made)["name"]
+
+    def approved():
+        bound = binding_of(world, odoo_id=made, entity="credit_note")
+        doc = bound and xero_doc(world, bound.xero_id, CREDIT)
+        return doc if doc and doc["Status"] == "AUTHORISED" else None
+
+    doc = world.wait(approved, timeout=30)
+    assert (doc["Type"], doc["CreditNoteNumber"], doc["Total"]) == ("ACCRECCREDIT", name, 46.0)
+
+
+def test_an_approved_xero_supplier_credit_note_becomes_a_posted_odoo_refund_with_equal_totals(world):
+    contact = xero_contact(world, "Crediting Supplier Co")
+    response = as_user(world, "PUT", "CreditNotes", params={"unitdp": 4}, json={"CreditNotes": [{
+        "Type": "ACCPAYCREDIT", "Contact": {"ContactID": contact}, "Date": "2026-11-23", "Status": "AUTHORISED",
+        "CreditNoteNumber": "SCN-118",
+        "LineItems": [{"Description": "Damaged goods", "Quantity": 3, "UnitAmount": 12.34, "AccountCode": "400", "TaxType": "INPUT2"}],
+    }]})  # fmt: skip
+    assert response.status_code == 200, response.text
+    doc = response.json()["CreditNotes"][0]
+    bound = world.wait(
+        lambda: binding_of(world, xero_id=doc["CreditNoteID"], entity="credit_note"), timeout=30
+    )
+    odoo = move(world, bound.odoo_id)
+    assert (odoo["move_type"], odoo["state"], odoo["ref"]) == ("in_refund", "posted", "SCN-118")
+    assert Decimal(str(odoo["amount_total"])) == Decimal(str(doc["Total"])) == Decimal("42.57")
+
+
 # ---------------------------------------------------------------------------------- bulk
 
 
@@ -374,7 +413,7 @@ def test_bulk_import_brings_xero_invoices_made_before_the_bridge_listened(world)
             subscription.pending.clear()  # lost notifications, as after a long outage
         subscription.status = "OK"
     report = InvoiceBulk(context(world), "demo").import_()
-    assert report.refused == 0, report
+    assert report.refused == 0, (report, [m.note for m in open_entries(world)])
     for doc in docs:
         bound = binding_of(world, xero_id=doc["InvoiceID"])
         assert bound is not None

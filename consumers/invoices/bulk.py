@@ -10,8 +10,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from consumers.framework.bulk import BulkSync
-from consumers.invoices.odoo_side import MOVE, MOVE_TYPES
-from consumers.invoices.xero_side import KINDS, PRICES
+from consumers.invoices.canonical import CREDIT_NOTES, INVOICES, Kind
+from consumers.invoices.odoo_side import MOVE
+from consumers.invoices.xero_side import PRICES
 
 
 class InvoiceBulk(BulkSync):
@@ -20,11 +21,22 @@ class InvoiceBulk(BulkSync):
     xero_params = dict(PRICES)
     odoo_model = MOVE
 
+    kind: Kind = INVOICES
+
     def wanted(self, record: dict) -> bool:
-        return record.get("Type") in KINDS
+        return self.kind.kind_of_type(record.get("Type")) is not None
 
     def export_domain(self, since: datetime | None, after_id: int) -> list:
-        return [("move_type", "in", list(MOVE_TYPES.values())), *super().export_domain(since, after_id)]
+        return [
+            ("move_type", "in", list(self.kind.move_types.values())),
+            *super().export_domain(since, after_id),
+        ]
 
     def export_fields(self) -> list[str]:
         return ["id", "write_date", "name", "ref"]
+
+
+class CreditNoteBulk(InvoiceBulk):
+    entity_name = "credit_note"
+    xero_collection = "CreditNotes"
+    kind = CREDIT_NOTES

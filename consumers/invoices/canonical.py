@@ -88,3 +88,35 @@ class Document(Canonical):
     number: str | None = field(default=None, metadata={"hash": False})
     supplier_number: str | None = None
     totals: Totals | None = field(default=None, metadata={"hash": False})
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What tells invoices from credit notes: they share their shape, statuses and rules in both systems
+    (Xero's CreditNote has the Invoice's fields under its own id and number names, spec components
+    .schemas.CreditNote; Odoo's refunds are account.moves of their own move types)."""
+
+    entity: str  # the bridge's entity (binding and external-id namespace)
+    collection: str  # Xero collection
+    id_field: str
+    number_field: str
+    xero_types: dict  # {"sale": "ACCREC", "purchase": "ACCPAY"}
+    move_types: dict  # {"sale": "out_invoice", "purchase": "in_invoice"}
+    noun: str  # what a person calls one: "invoice", "credit note"
+
+    def kind_of_type(self, xero_type: object) -> str | None:
+        return next((k for k, v in self.xero_types.items() if v == xero_type), None)
+
+    def kind_of_move(self, move_type: object) -> str | None:
+        return next((k for k, v in self.move_types.items() if v == move_type), None)
+
+
+INVOICES = Kind(
+    "invoice", "Invoices", "InvoiceID", "InvoiceNumber",
+    {"sale": "ACCREC", "purchase": "ACCPAY"}, {"sale": "out_invoice", "purchase": "in_invoice"}, "invoice",
+)  # fmt: skip
+CREDIT_NOTES = Kind(
+    "credit_note", "CreditNotes", "CreditNoteID", "CreditNoteNumber",
+    {"sale": "ACCRECCREDIT", "purchase": "ACCPAYCREDIT"}, {"sale": "out_refund", "purchase": "in_refund"},
+    "credit note",
+)  # fmt: skip

@@ -22,9 +22,11 @@ from consumers.invoices.canonical import (
     EXCLUSIVE,
     FROM_ODOO_STATE,
     INCLUSIVE,
+    INVOICES,
     NO_TAX,
     POSTED,
     Document,
+    Kind,
     Line,
     Totals,
     amount,
@@ -35,8 +37,6 @@ from consumers.invoices.refs import DocumentRefs
 from consumers.invoices.xero_side import check_totals
 
 MOVE, LINE, TAX = "account.move", "account.move.line", "account.tax"
-MOVE_TYPES = {"sale": "out_invoice", "purchase": "in_invoice"}
-KINDS = {v: k for k, v in MOVE_TYPES.items()}
 MOVE_FIELDS = (
     "move_type", "state", "name", "ref", "partner_id", "commercial_partner_id", "invoice_date",
     "invoice_date_due", "currency_id", "company_id", "invoice_line_ids", "amount_untaxed", "amount_tax",
@@ -107,6 +107,10 @@ class OdooInvoices(Side):
     label = "Odoo invoice"
     model = MOVE
 
+    def __init__(self, kind: Kind = INVOICES):
+        self.kind = kind
+        self.label = f"Odoo {kind.noun}"
+
     def client(self, ctx: Context, scope: Scope) -> OdooHandle:
         odoo = ctx.services["odoo"].in_company(scope.company_id)
         refs = DocumentRefs(
@@ -142,11 +146,14 @@ class OdooInvoices(Side):
         return name if name and name != "/" else record.get("ref")
 
     def in_scope(self, client: OdooHandle, scope: Scope, record: dict) -> bool:
-        return record.get("move_type") in KINDS and _id(record.get("company_id")) == scope.company_id
+        return (
+            self.kind.kind_of_move(record.get("move_type")) is not None
+            and _id(record.get("company_id")) == scope.company_id
+        )
 
     def canonical(self, client: OdooHandle, record: dict) -> Document:
         refs = client.refs
-        kind = KINDS.get(record.get("move_type"), "sale")
+        kind = self.kind.kind_of_move(record.get("move_type")) or "sale"
         partner = _id(record.get("commercial_partner_id")) or _id(record.get("partner_id"))
         currency_id = _id(record.get("currency_id"))
         dependencies: list[tuple[str, Any]] = [("contact", partner)] if partner else []
@@ -216,14 +223,14 @@ class OdooInvoices(Side):
     def find(self, client: OdooHandle, scope: Scope, c: Document, invoice_id: str) -> int | None:
         """The move the bridge made for this Xero document (its external id), else a bill of the same
         supplier with the same number (Odoo's own duplicate check looks at the same pair)."""
-        found = client.odoo.xmlid_lookup(MOVE, xmlid_name("invoice", invoice_id))
+        found = client.odoo.xmlid_lookup(MOVE, xmlid_name(self.kind.entity, invoice_id))
         if found is not None or c.kind != "purchase" or not c.supplier_number:
             return found
         partner = client.refs.odoo_partner(c.contact)
         rows = client.odoo.search_read(
             MOVE,
             [
-                ("move_type", "=", "in_invoice"),
+                ("move_type", "=", self.kind.move_types["purchase"]),
                 ("ref", "=", c.supplier_number),
                 ("partner_id", "=", partner),
                 ("state", "!=", "cancel"),
@@ -233,7 +240,7 @@ class OdooInvoices(Side):
         )
         if len(rows) > 1:
             refuse_ambiguous(
-                "Xero bill", c.supplier_number, among="Odoo bill", by="supplier and number",
+                f"Xero {self.kind.noun}", c.supplier_number, among=f"Odoo {self.kind.noun}", by="supplier and number",
                 candidates=[Candidate(r["id"], r.get("name")) for r in rows],
             )  # fmt: skip
         return rows[0]["id"] if rows else None
@@ -293,8 +300,12 @@ class OdooInvoices(Side):
     def create(self, client: OdooHandle, scope: Scope, c: Document, invoice_id: str, key: str) -> dict | None:
         if c.status == CANCELLED:
             return None  # a voided or deleted Xero document never synced stays in Xero only
-        values = self.header(client, c, None) | {"move_type": MOVE_TYPES[c.kind]}
-        move_id, _ = client.odoo.upsert(MOVE, xmlid_name("invoice", invoice_id), values)
+        values = self.header(client, c, None) | {"move_type": self.kind.move_types[c.kind]}
+        name = xmlid_name(self.kind.entity, invoice_id)
+        made = client.odoo.xmlid_lookup(MOVE, name)
+        if made is not None:  # made meanwhile by another apply of the same document: bring it up to date
+            return self.update(client, scope, made, c, self.canonical(client, self.fetch(client, made)), key)
+        move_id, _ = client.odoo.upsert(MOVE, name, values)
         current = self.fetch(client, move_id)
         self.replace_lines(client, move_id, c, key, [row["id"] for row in current["_lines"]])
         self._move_to(client, move_id, c.status, "draft")

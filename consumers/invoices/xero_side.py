@@ -17,9 +17,11 @@ from consumers.invoices.canonical import (
     CANCELLED,
     DRAFT,
     FROM_XERO_STATUS,
+    INVOICES,
     NO_TAX,
     POSTED,
     Document,
+    Kind,
     Line,
     Totals,
     amount,
@@ -30,8 +32,6 @@ from consumers.items.xero_side import item_by_code
 
 PRICES = {"unitdp": 4}
 DEPENDENCIES = "_dependencies"
-TYPES = {"sale": "ACCREC", "purchase": "ACCPAY"}
-KINDS = {v: k for k, v in TYPES.items()}
 NO_TAX_TYPE = "NONE"  # Xero's "no tax" rate on a taxed document (every region's chart has it)
 _GENERATED = re.compile(r"^ODOO-(\d+)-(\d+)$")
 
@@ -70,39 +70,43 @@ class XeroInvoices(Side):
     label = "Xero invoice"
     model = "Invoices"
 
+    def __init__(self, kind: Kind = INVOICES):
+        self.kind = kind
+        self.label, self.model = f"Xero {kind.noun}", kind.collection
+
     def client(self, ctx: Context, scope: Scope) -> XeroHandle:
         xero = ctx.services["xero"].for_connection(scope.connection_id)
         return XeroHandle(xero, DocumentRefs(ctx, scope.connection_id, lambda: xero))
 
     def fetch(self, client: XeroHandle, record_id: str) -> dict | None:
         try:
-            body = client.xero.get(f"Invoices/{record_id}", PRICES)
+            body = client.xero.get(f"{self.kind.collection}/{record_id}", PRICES)
         except PermanentError as exc:
             if exc.details.get("status") == 404:
                 return None
             raise
-        found = body.get("Invoices") or []
+        found = body.get(self.kind.collection) or []
         return found[0] if found else None
 
     def record_id(self, record: dict) -> str:
-        return record["InvoiceID"]
+        return record[self.kind.id_field]
 
     def name(self, record: dict) -> str | None:
         return (
-            record.get("InvoiceNumber")
+            record.get(self.kind.number_field)
             or record.get("Reference")
             or (record.get("Contact") or {}).get("Name")
         )
 
     def in_scope(self, client: XeroHandle, scope: Scope, record: dict) -> bool:
-        return record.get("Type") in KINDS
+        return self.kind.kind_of_type(record.get("Type")) is not None
 
     def counterpart(self, record: dict, scope: Scope) -> int | None:
-        owner = generated_owner(record.get("InvoiceNumber"))
+        owner = generated_owner(record.get(self.kind.number_field))
         return owner[1] if owner is not None and owner[0] == scope.company_id else None
 
     def canonical(self, client: XeroHandle, record: dict) -> Document:
-        kind = KINDS.get(record.get("Type"), "sale")
+        kind = self.kind.kind_of_type(record.get("Type")) or "sale"
         amounts = record.get("LineAmountTypes") or "Exclusive"
         refs = client.refs
         dependencies: list[tuple[str, Any]] = [("contact", record["Contact"]["ContactID"])]
@@ -139,7 +143,7 @@ class XeroInvoices(Side):
                 )
             )
         record[DEPENDENCIES] = dependencies
-        number = text(record.get("InvoiceNumber"))
+        number = text(record.get(self.kind.number_field))
         return Document(
             kind=kind,
             contact=record["Contact"]["ContactID"],
@@ -172,22 +176,22 @@ class XeroInvoices(Side):
         numbers.append(f"ODOO-{scope.company_id}-{move_id}")
         params = {
             **PRICES,
-            "InvoiceNumbers": ",".join(numbers),
+            f"{self.kind.number_field}s": ",".join(numbers),
             "Statuses": "DRAFT,SUBMITTED,AUTHORISED,PAID",
         }
         if c.kind == "purchase" and not c.contact.startswith("odoo:"):
             params["ContactIDs"] = c.contact
         rows = [
             r
-            for r in client.xero.get("Invoices", params).get("Invoices") or []
-            if r.get("Type") == TYPES[c.kind]
+            for r in client.xero.get(self.kind.collection, params).get(self.kind.collection) or []
+            if r.get("Type") == self.kind.xero_types[c.kind]
         ]
         if len(rows) > 1:
             refuse_ambiguous(
-                "Odoo invoice", c.number or c.supplier_number, code=f"#{move_id}", among="Xero invoice",
-                by="number", candidates=[Candidate(r["InvoiceID"], r.get("InvoiceNumber")) for r in rows],
+                f"Odoo {self.kind.noun}", c.number or c.supplier_number, code=f"#{move_id}", among="Xero invoice",
+                by="number", candidates=[Candidate(r[self.kind.id_field], r.get(self.kind.number_field)) for r in rows],
             )  # fmt: skip
-        return rows[0]["InvoiceID"] if rows else None
+        return rows[0][self.kind.id_field] if rows else None
 
     def element(
         self, client: XeroHandle, c: Document, before: Document | None, move_id: int, scope: Scope
@@ -199,7 +203,7 @@ class XeroInvoices(Side):
         if before is None or c.contact != before.contact:
             out["Contact"] = {"ContactID": refs.resolved_contact(c.contact)}
         if before is None:
-            out["Type"] = TYPES[c.kind]
+            out["Type"] = self.kind.xero_types[c.kind]
         if c.date and (before is None or c.date != before.date):
             out["Date"] = c.date
         if c.due_date and (before is None or c.due_date != before.due_date):
@@ -213,7 +217,7 @@ class XeroInvoices(Side):
             out["Reference"] = c.reference or ""
         number = self._number(c, before, move_id, scope)
         if number is not None:
-            out["InvoiceNumber"] = number
+            out[self.kind.number_field] = number
         status = xero_status(c.status, None if before is None else before.status)
         if status is not None:
             out["Status"] = status
@@ -268,7 +272,7 @@ class XeroInvoices(Side):
         element = self.element(client, c, before, 0, scope)
         if not element:
             return self.fetch(client, invoice_id)
-        written = self._save(client, element | {"InvoiceID": invoice_id}, key)
+        written = self._save(client, element | {self.kind.id_field: invoice_id}, key)
         if c.status != CANCELLED:
             check_totals(c, self.canonical(client, written), "Xero")
         return written
@@ -279,11 +283,10 @@ class XeroInvoices(Side):
         current = self.fetch(client, invoice_id)
         if current is None or current.get("Status") not in ("DRAFT", "SUBMITTED"):
             return None
-        return self._save(client, {"InvoiceID": invoice_id, "Status": "DELETED"}, key)
+        return self._save(client, {self.kind.id_field: invoice_id, "Status": "DELETED"}, key)
 
-    @staticmethod
-    def _save(client: XeroHandle, element: dict, key: str) -> dict:
-        (result,) = client.xero.save("Invoices", [element], key=key, method="POST", params=PRICES)
+    def _save(self, client: XeroHandle, element: dict, key: str) -> dict:
+        (result,) = client.xero.save(self.kind.collection, [element], key=key, method="POST", params=PRICES)
         if not result.ok:
             raise PermanentError(
                 "Xero ValidationException: " + "; ".join(result.errors), details={"messages": result.errors}
