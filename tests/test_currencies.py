@@ -17,6 +17,7 @@ from bridge.store import bindings
 from consumers.base import Context
 from consumers.currencies import CurrencyBulk
 from consumers.currencies.polling import OdooCurrencyChanges, XeroCurrencyChanges
+from tests.support.documents import usd_organisation
 from tests.support.kits import open_mismatches
 from tests.support.kits_currency import odoo_can_activate_currencies
 from tests.test_polling import pause_odoo_webhooks, scheduler, started
@@ -27,15 +28,6 @@ def world(tmp_path):
     w = started(SandboxedBridge(home=str(tmp_path / "home")))
     yield w
     w.stop()
-
-
-def usd_organisation(world: SandboxedBridge) -> None:
-    """The Xero organisation as one whose base currency is USD, like the Odoo company's."""
-    org = world.xero.org()
-    with org.lock:
-        org.tenant = dataclasses.replace(org.tenant, base_currency="USD")
-        org.currencies.clear()
-        org.currencies["USD"] = {"Code": "USD", "Description": "United States Dollar"}
 
 
 def xero_codes(world: SandboxedBridge) -> list[str]:

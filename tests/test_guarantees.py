@@ -81,6 +81,7 @@ def case(request, tmp_path):
         home=str(tmp_path / "home"), workers=0, extra_env={"BRIDGE_PREFETCH": "1"}
     ).start()
     name = f"Guarantee {entity.replace('_', ' ')} {uuid.uuid4().hex[:6]}"
+    KITS[entity].prepare(world)
     case = Case(world, Workers(world), KITS[entity], source, name)
     yield case
     case.workers.stop()

@@ -1,7 +1,6 @@
 """Invoices and bills both ways (consumers/invoices): drafts, posting, cancelling, editing, numbers, to
-the cent — through the whole spine, against both sandboxes. The Xero organisation's base is USD like the Odoo company's; accounts and taxes are mapped as
-`bridge mapping` would (bindings of the account and tax_rate entities): Odoo 400000 ⇄ Xero 200, 600000
-⇄ 400, Odoo's 15 % sale / purchase taxes ⇄ OUTPUT2 / INPUT2."""
+the cent — through the whole spine, against both sandboxes, in the world of tests/support/documents.py
+(a USD organisation; accounts and taxes mapped)."""
 
 from __future__ import annotations
 
@@ -18,25 +17,14 @@ from bridge.store.mismatches import MismatchFilter
 from consumers.base import Context
 from consumers.invoices.bulk import InvoiceBulk
 from sandboxes.xero.resources.invoices import CREDIT, INVOICE, render
-from tests.test_currencies import usd_organisation
+from tests.support.documents import ready_for_documents
 from tests.test_polling import started
 
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
     w = started(SandboxedBridge(home=str(tmp_path_factory.mktemp("invoices") / "home"), time_scale=4.0))
-    usd_organisation(w)  # the Odoo company's base is USD: equal bases (tests/test_currencies.py)
-    admin = w.odoo.env("admin")
-    org = w.xero.org()
-    with w.runtime.db.session() as session:
-        for tax_type, use in (("OUTPUT2", "sale"), ("INPUT2", "purchase")):
-            (tax,) = admin.search("account.tax", [("type_tax_use", "=", use), ("amount", "=", 15.0)], limit=1)
-            bindings.bind(session, "demo", "tax_rate", xero_id=tax_type, odoo_id=tax)
-        for odoo_code, xero_code in (("400000", "200"), ("600000", "400")):
-            (account,) = admin.search("account.account", [("code", "=", odoo_code)], limit=1)
-            with org.lock:
-                xero_id = org.account_by_code(xero_code)["AccountID"]
-            bindings.bind(session, "demo", "account", xero_id=xero_id, odoo_id=account)
+    ready_for_documents(w)
     yield w
     w.stop()
 

@@ -66,6 +66,10 @@ class Kit:
     odoo_model: str
     odoo_load_methods: tuple[str, ...] = ("load", "create")  # how the importer creates in Odoo
 
+    def prepare(self, world: SandboxedBridge) -> None:
+        """What the entity needs of a fresh world before its records can sync (documents: mapped
+        accounts and taxes, equal base currencies)."""
+
     # ------------------------------------------------------------------ acting as users
 
     def create(self, world: SandboxedBridge, source: str, name: str) -> str:
