@@ -406,3 +406,56 @@ def test_bulk_import_brings_xero_invoices_made_before_the_bridge_listened(world)
         bound = binding_of(world, xero_id=doc["InvoiceID"])
         assert bound is not None
         assert move(world, bound.odoo_id)["amount_total"] == doc["Total"]
+
+
+# ---------------------------------------------------------------------------------- lines and currencies
+
+
+def test_a_product_line_names_its_item_which_is_synced_first(world):
+    admin = world.odoo.env("admin")
+    product = admin.create(
+        "product.product", {"name": "Invoiced Gadget", "default_code": "INV-GAD", "list_price": 30.0}
+    )
+    (partner_id,) = admin.create("res.partner", [{"name": "Gadget Buyer Ltd", "is_company": True}])
+    line = {"product_id": product, "name": "Gadget", "quantity": 2, "price_unit": 30.0, "account_id": account(world, "400000"), "tax_ids": [(6, 0, [tax(world, "sale")])]}  # fmt: skip
+    (made,) = admin.create(
+        "account.move",
+        [{"move_type": "out_invoice", "partner_id": partner_id, "invoice_line_ids": [(0, 0, line)]}],
+    )
+    doc = exported(world, made)
+    assert [line.get("ItemCode") for line in doc["LineItems"]] == ["INV-GAD"]
+    with world.runtime.db.session() as session:
+        assert bindings.is_pair(bindings.by_odoo(session, "demo", "item", product))
+
+
+def test_a_tax_inclusive_xero_invoice_uses_odoos_price_included_tax_and_keeps_its_total(world):
+    admin = world.odoo.env("admin")
+    included = (
+        {"price_include_override": "tax_included"} if world.odoo_version >= 18 else {"price_include": True}
+    )
+    admin.create(
+        "account.tax",
+        [{"name": "15% incl.", "amount": 15.0, "amount_type": "percent", "type_tax_use": "sale", **included}],
+    )
+    contact = xero_contact(world, "Inclusive Buyer Ltd")
+    doc = put_invoice(world, {
+        "Type": "ACCREC", "Contact": {"ContactID": contact}, "Date": "2026-11-24", "DueDate": "2026-12-24",
+        "Status": "AUTHORISED", "LineAmountTypes": "Inclusive",
+        "LineItems": [{"Description": "Boxed set", "Quantity": 1, "UnitAmount": 115, "AccountCode": "200", "TaxType": "OUTPUT2"}],
+    })  # fmt: skip
+    bound = world.wait(lambda: binding_of(world, xero_id=doc["InvoiceID"]), timeout=30)
+    odoo = move(world, bound.odoo_id)
+    assert (odoo["amount_untaxed"], odoo["amount_tax"], odoo["amount_total"]) == (100.0, 15.0, 115.0)
+    assert (doc["SubTotal"], doc["TotalTax"], doc["Total"]) == (100.0, 15.0, 115.0)
+
+
+def test_a_foreign_currency_invoice_enables_its_currency_in_xero_first(world):
+    admin = world.odoo.env("admin")
+    (eur,) = admin.with_context(active_test=False).search("res.currency", [("name", "=", "EUR")])
+    admin.write("res.currency", [eur], {"active": True})
+    made = odoo_invoice(world, "Euro Buyer GmbH", [("Beratung", 1, 200.0, "400000", "sale")], currency_id=eur)
+    doc = exported(world, made)
+    assert doc["CurrencyCode"] == "EUR" and doc["Total"] == 230.0
+    org = world.xero.org()
+    with org.lock:
+        assert "EUR" in org.currencies
