@@ -44,6 +44,13 @@ def idempotency_key(*parts: object) -> str:
 
 
 @dataclass(frozen=True)
+class _Raw:
+    """A request body sent as it is (bytes), not as JSON."""
+
+    content: bytes
+
+
+@dataclass(frozen=True)
 class ElementResult:
     """One element of a batched write: what Xero said of it."""
 
@@ -93,11 +100,14 @@ class XeroClient:
         *,
         params: dict | None = None,
         json: object = None,
+        content: bytes | None = None,
         headers: dict | None = None,
         idempotency: str | None = None,
         ok_statuses: tuple[int, ...] = (200, 201, 204),
     ) -> requests.Response:
-        """Send one logical request, retrying transient failures with the same Idempotency-Key."""
+        """Send one logical request, retrying transient failures with the same Idempotency-Key.
+        `content`: raw bytes sent as application/octet-stream (attachment uploads, ACC requestBody)."""
+        body = json if content is None else _Raw(content)
         retrying = Retrying(
             retry=retry_if_exception(_retryable),
             stop=stop_after_attempt(self.attempts),
@@ -106,14 +116,17 @@ class XeroClient:
         )
         for attempt in retrying:
             with attempt:
-                return self._send(method, path, params, json, headers, idempotency, ok_statuses)
+                return self._send(method, path, params, body, headers, idempotency, ok_statuses)
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _send(self, method, path, params, body, headers, idempotency, ok_statuses) -> requests.Response:
         url = path if path.startswith("http") else f"{self.settings.api_url}/{path.lstrip('/')}"
         sent_headers = {"Accept": "application/json", **(headers or {})}
         data = None
-        if body is not None:
+        if isinstance(body, _Raw):
+            data = body.content
+            sent_headers["Content-Type"] = "application/octet-stream"
+        elif body is not None:
             data = json_dumps(body).encode("utf-8")
             sent_headers["Content-Type"] = "application/json"
         if self.tenant_id:
