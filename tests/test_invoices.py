@@ -19,6 +19,7 @@ from bridge.store import bindings, mismatches
 from bridge.store.mismatches import MismatchFilter
 from consumers.base import Context
 from consumers.invoices.bulk import InvoiceBulk
+from consumers.invoices.rounding import set_rounding_account
 from sandboxes.xero.resources.invoices import CREDIT, INVOICE, render
 from tests.support.documents import ready_for_documents
 from tests.test_polling import started
@@ -60,7 +61,12 @@ def partner(world: SandboxedBridge, name: str) -> int:
 
 
 def odoo_invoice(
-    world: SandboxedBridge, name: str, lines: list[tuple], move_type: str = "out_invoice", **extra
+    world: SandboxedBridge,
+    name: str,
+    lines: list[tuple],
+    move_type: str = "out_invoice",
+    discount_on_lines: float = 0.0,
+    **extra,
 ) -> int:
     """An Odoo user's invoice: lines of (description, quantity, price, account code, tax use or None)."""
     values = {
@@ -76,6 +82,7 @@ def odoo_invoice(
                     "name": text,
                     "quantity": qty,
                     "price_unit": price,
+                    "discount": discount_on_lines,
                     "account_id": account(world, code),
                     "tax_ids": [(6, 0, [tax(world, use)] if use else [])],
                 },
@@ -509,3 +516,30 @@ def test_an_exported_invoices_xero_totals_equal_odoos_or_the_difference_is_repor
         )
         with world.runtime.db.session() as session:
             mismatches.set_status(session, entry.id, "ignored", note="test: reported difference")
+
+
+def test_with_rounding_adjusted_a_rounding_line_makes_xeros_total_odoos_and_is_never_imported(world):
+    """Odoo rounds a discounted line once (0.30 less 5 % = 0.285 → 0.29); Xero rounds the line and its
+    discount apart (0.30 − 0.02 = 0.28). With `bridge settings rounding demo --adjust 860`, a line on
+    the rounding account settles the cent; without it, the difference is reported (the property test)."""
+    made_account = as_user(
+        world, "PUT", "Accounts", json={"Code": "860", "Name": "Rounding", "Type": "CURRLIAB"}
+    )
+    assert made_account.status_code == 200, made_account.text
+    set_rounding_account(world.runtime.db, "demo", "860")
+    try:
+        made = odoo_invoice(
+            world, "Rounded Buyer Ltd", [("Discounted", 1, 0.30, "400000", None)], discount_on_lines=5.0
+        )
+        doc = exported(world, made, lambda d: len(d["LineItems"]) == 2)
+    finally:
+        set_rounding_account(world.runtime.db, "demo", None)
+    assert move(world, made)["amount_total"] == 0.29
+    assert doc["Total"] == 0.29
+    rounding = doc["LineItems"][-1]
+    assert (rounding["Description"], rounding["LineAmount"], rounding["AccountCode"]) == (
+        "Rounding adjustment (Odoo)", 0.01, "860",
+    )  # fmt: skip
+    world.settle()
+    assert not [m for m in open_entries(world) if m.source_id == str(made)]
+    assert len(xero_doc(world, doc["InvoiceID"])["LineItems"]) == 2  # the echo wrote nothing

@@ -1,6 +1,7 @@
-"""`bridge settings show|set|export-accounts-taxes|inventory-account|item-category`: per connection and entity —
+"""`bridge settings show|set|export-accounts-taxes|inventory-account|item-category|rounding`: per connection and entity —
 direction, mode, conflict policy, overwrite — and per connection the seed's "disable export of accounts
-& taxes", "Use as inventory in Xero" account and "Tracked/Untracked Category"."""
+& taxes", "Use as inventory in Xero" account, "Tracked/Untracked Category" and how documents'
+totals that differ by rounding are settled."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from bridge.entities import catalog
 from bridge.store import connections, entity_settings
 from bridge.store.entity_settings import DIRECTIONS, MASTER_DATA, MODES, POLICIES
 from consumers.accounts.settings import inventory_account, set_inventory_account
+from consumers.invoices.rounding import rounding_account, set_rounding_account
 from consumers.items.settings import LABELS as CATEGORY_LABELS
 from consumers.items.settings import import_category, set_import_category
 
@@ -36,6 +38,7 @@ def show(connection_id: str | None) -> None:
             for tracked in (True, False):
                 chosen = import_category(runtime.db, connection.id, tracked)
                 click.echo(f"  {CATEGORY_LABELS[tracked].lower()}: {_category_text(chosen)}")
+            click.echo(f"  rounding: {_rounding_text(rounding_account(runtime.db, connection.id))}")
             for entity, declared in catalog().items():
                 p = entity_settings.get(session, connection.id, entity, declared.defaults)
                 notes = ["overwrite on match"] * p.overwrite_on_match + [
@@ -170,3 +173,24 @@ def item_category(connection_id: str, kind: str, odoo_category: str | None, clea
 
 def _category_text(category_id: int | None) -> str:
     return f"Odoo product category #{category_id}" if category_id else "the bridge's own"
+
+
+@settings.command("rounding")
+@click.argument("connection_id")
+@click.option("--adjust", "account", metavar="XERO_ACCOUNT_CODE", help="add a rounding line on this account")
+@click.option("--report", is_flag=True, help="report differing totals in the mismatch log (the default)")
+def rounding(connection_id: str, account: str | None, report: bool) -> None:
+    """When a document's Xero total differs from Odoo's by rounding: --report puts it in the mismatch log
+    with both totals; --adjust CODE adds a rounding line on that Xero account so the totals agree."""
+    if report == (account is not None):
+        click.echo("give --adjust XERO_ACCOUNT_CODE or --report", err=True)
+        sys.exit(2)
+    runtime = runtime_or_exit()
+    _known_connection_or_exit(runtime, connection_id)
+    set_rounding_account(runtime.db, connection_id, account)
+    click.echo(f"{connection_id}: rounding {_rounding_text(account)}")
+    runtime.close()
+
+
+def _rounding_text(account: str | None) -> str:
+    return f"adjusted with a line on Xero account {account}" if account else "differences reported"

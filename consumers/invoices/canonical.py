@@ -88,6 +88,9 @@ class Document(Canonical):
     number: str | None = field(default=None, metadata={"hash": False})
     supplier_number: str | None = None
     totals: Totals | None = field(default=None, metadata={"hash": False})
+    # The amount of the bridge's rounding adjustment line in Xero (not a line of the document: it makes
+    # Xero's total Odoo's when the two round differently, consumers/invoices/rounding.py).
+    rounding: Decimal = field(default=Decimal(0), metadata={"hash": False})
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ from consumers.invoices.canonical import (
     text,
 )
 from consumers.invoices.refs import DocumentRefs
-from consumers.invoices.xero_side import check_totals
+from consumers.invoices.rounding import check_totals
 
 MOVE, LINE, TAX = "account.move", "account.move.line", "account.tax"
 MOVE_FIELDS = (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from bridge.errors import PermanentError
@@ -28,6 +29,13 @@ from consumers.invoices.canonical import (
     text,
 )
 from consumers.invoices.refs import DocumentRefs
+from consumers.invoices.rounding import (
+    MAX_ADJUSTMENT,
+    ROUNDING_LINE,
+    adjustment_needed,
+    check_totals,
+    rounding_account,
+)
 from consumers.items.xero_side import item_by_code
 
 PRICES = {"unitdp": 4}
@@ -113,8 +121,11 @@ class XeroInvoices(Side):
         currency = record.get("CurrencyCode") or ""
         if currency:
             dependencies.append(("currency", currency))
-        lines = []
+        lines, rounding = [], Decimal(0)
         for row in record.get("LineItems") or []:
+            if row.get("Description") == ROUNDING_LINE:  # the bridge's, not the document's
+                rounding += amount(row.get("LineAmount"), 2)
+                continue
             account, tax, item = (
                 text(row.get("AccountCode")),
                 text(row.get("TaxType")),
@@ -156,6 +167,7 @@ class XeroInvoices(Side):
             reference=text(record.get("Reference")) if kind == "sale" else None,
             number=number if kind == "sale" else None,
             supplier_number=None if kind == "sale" or generated_owner(number) else number,
+            rounding=rounding,
             totals=Totals(
                 amount(record.get("SubTotal"), 2),
                 amount(record.get("TotalTax"), 2),
@@ -263,8 +275,7 @@ class XeroInvoices(Side):
         if c.status == CANCELLED:
             return None  # a cancelled document never synced stays in Odoo only
         written = self._save(client, self.element(client, c, None, move_id, scope), key)
-        check_totals(c, self.canonical(client, written), "Xero")
-        return written
+        return self._to_the_cent(client, scope, c, written, key)
 
     def update(
         self, client: XeroHandle, scope: Scope, invoice_id: str, c: Document, before: Document, key: str
@@ -273,8 +284,38 @@ class XeroInvoices(Side):
         if not element:
             return self.fetch(client, invoice_id)
         written = self._save(client, element | {self.kind.id_field: invoice_id}, key)
-        if c.status != CANCELLED:
-            check_totals(c, self.canonical(client, written), "Xero")
+        if c.status == CANCELLED:
+            return written
+        return self._to_the_cent(client, scope, c, written, key)
+
+    def _to_the_cent(self, client: XeroHandle, scope: Scope, c: Document, written: dict, key: str) -> dict:
+        """Xero's totals are Odoo's; else, by setting, a rounding line makes them so, or it is reported."""
+        got = self.canonical(client, written)
+        account = rounding_account(client.refs.ctx.db, scope.connection_id)
+        needed = adjustment_needed(c, got)
+        if (
+            account
+            and needed != got.rounding
+            and abs(needed) <= MAX_ADJUSTMENT
+            and written.get("Status") != "PAID"
+        ):
+            lines = [self._line(client.refs, c, line) for line in c.lines]
+            if needed:
+                adjustment = {
+                    "Description": ROUNDING_LINE,
+                    "Quantity": 1,
+                    "UnitAmount": needed,
+                    "AccountCode": account,
+                }
+                lines.append(adjustment | ({} if c.amounts == NO_TAX else {"TaxType": NO_TAX_TYPE}))
+            element = {
+                self.kind.id_field: self.record_id(written),
+                "LineAmountTypes": c.amounts,
+                "LineItems": lines,
+            }
+            written = self._save(client, element, f"{key}:rounding")
+            got = self.canonical(client, written)
+        check_totals(c, got, "Xero")
         return written
 
     def other_gone(self, client: XeroHandle, scope: Scope, invoice_id: str, key: str) -> dict | None:
@@ -292,17 +333,3 @@ class XeroInvoices(Side):
                 "Xero ValidationException: " + "; ".join(result.errors), details={"messages": result.errors}
             )
         return result.record
-
-
-def check_totals(source: Document, written: Document, where: str) -> None:
-    """A document's totals after the write equal the source's, or the difference is reported with both
-    (never silent: Xero rounds tax per line to 2 dp, Odoo per line or globally by company setting)."""
-    if source.totals is None or written.totals is None:
-        return
-    if source.totals != written.totals:
-        other = "Odoo" if where == "Xero" else "Xero"
-        raise PermanentError(
-            f"totals differ after the write: {other} {source.totals}; {where} {written.totals} "
-            f"({source.currency}): check the lines' taxes and rounding",
-            details={"totals": {other.lower(): str(source.totals), where.lower(): str(written.totals)}},
-        )
