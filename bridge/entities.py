@@ -43,6 +43,9 @@ class Entity:
     depends_on: tuple[str, ...] = ()  # entities a record of this one refers to (synced first)
     odoo_hooks: tuple[Any, ...] = ()  # bridge.odoo.setup.Hook: what the Odoo automation rules watch
     translators: Callable[[], list] | None = None  # consumers.base.Translator, one per source
+    # The systems whose changes it syncs: both, or one for a one-way entity (attachments Odoo → Xero,
+    # manual journals Xero → Odoo), which ships a translator for that source only.
+    sources: tuple[str, ...] = ("xero", "odoo")
     pollers: Callable[[], list] | None = None  # bridge.polling specs (watermark / hash)
     deletions: Callable[[], list] | None = None  # bridge.polling.deletions.DeletionSpec
     bulk: Callable[..., Any] | None = None  # (ctx, connection_id, progress) → a bulk sync engine

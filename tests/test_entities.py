@@ -35,12 +35,16 @@ def test_contacts_and_groups_are_declared_by_their_packages_and_built():
     assert entities.get("contact").depends_on == ("contact_group",)
 
 
-def test_the_worker_has_a_translator_each_way_for_every_built_entity():
+def test_the_worker_has_a_translator_for_each_source_of_every_built_entity():
     registry = default_registry()
     for entity in entities.built():
+        assert entity.sources and set(entity.sources) <= {"xero", "odoo"}
         for source in ("xero", "odoo"):
             translator = registry.get(source, entity.name)
-            assert translator is not None and translator.entity == entity.name, (entity.name, source)
+            if source in entity.sources:
+                assert translator is not None and translator.entity == entity.name, (entity.name, source)
+            else:
+                assert translator is None, (entity.name, source)
 
 
 def test_the_scheduler_runs_every_pollers_and_deletions_an_entity_declares():

@@ -15,8 +15,9 @@ import requests
 from bridge.cli.common import runtime_or_exit
 from bridge.entities import built
 
-# Entities that can be mapped: built, with a bulk engine to list their records.
-MAPPABLE = [e.name for e in built() if e.bulk is not None]
+# Entities that can be mapped: built, synced both ways (a record on each side to pair), with a bulk
+# engine to list their records.
+MAPPABLE = [e.name for e in built() if e.bulk is not None and set(e.sources) == {"xero", "odoo"}]
 
 
 @click.group()
