@@ -7,12 +7,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from consumers.attachments.targets import MODELS
-from consumers.framework.bulk import BulkSync, Report
+from consumers.framework.bulk import BulkSync
 
 
 class AttachmentBulk(BulkSync):
     entity_name = "attachment"
-    xero_collection = "Attachments"  # per document only (…/{Guid}/Attachments): never listed whole
+    xero_collection = (
+        "Attachments"  # per document only (…/{Guid}/Attachments): never listed (Odoo → Xero only)
+    )
     odoo_model = "ir.attachment"
 
     def export_domain(self, since: datetime | None, after_id: int) -> list:
@@ -20,8 +22,3 @@ class AttachmentBulk(BulkSync):
             ("res_model", "in", list(MODELS)), ("res_id", "!=", 0), ("type", "=", "binary"),
             *super().export_domain(since, after_id),
         ]  # fmt: skip
-
-    def import_(self, since: datetime | None = None, dry_run: bool = False, restart: bool = False) -> Report:
-        report = Report()
-        report.planned.append("nothing: attachments go Odoo → Xero only")
-        return report

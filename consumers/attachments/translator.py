@@ -222,9 +222,11 @@ class AttachmentExport(Translator):
                 details={"file_name": file_name, "document": place.document, "limit": MAX_PER_DOCUMENT},
             )
         self._note_pending(ctx, scope, attachment_id, state)
+        # The key names this very upload — file, document and content: a redelivery after the file was
+        # renamed or moved makes another request, and Xero refuses a key reused for one (xero-facts §3).
         key = idempotency_key(
-            scope.connection_id, ATTACHMENT, attachment_id, state["sha256"][:16], method,
-            event.correlation_id, event.attempt,
+            scope.connection_id, ATTACHMENT, attachment_id, state["document"], state["file_name"],
+            state["sha256"][:16], method, event.correlation_id, event.attempt,
         )  # fmt: skip
         try:
             written = upload(

@@ -11,16 +11,18 @@ before it starts; `dry_run` writes nothing.
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from bridge import entities
-from bridge.errors import classify
+from bridge.errors import TransientError, classify
 from bridge.events import Event
 from bridge.polling.stamps import parse_xero_updated
-from bridge.store import bindings, connections, mismatches
+from bridge.store import bindings, connections, leases, mismatches
 from bridge.store import entity_settings as settings_store
 from bridge.store.models import Watermark, utcnow
 from bridge.xero.governor import BULK
@@ -28,6 +30,7 @@ from consumers.base import Context, Outcome
 
 CHECKPOINT_SOURCE = "bulk"
 PAGE = 200
+LEASE_WAIT = 0.2  # seconds between tries for a record a worker holds
 
 
 @dataclass
@@ -133,7 +136,16 @@ class BulkSync:
 
     # ------------------------------------------------------------------------ forecasts
 
+    def one_way(self, direction: str) -> str | None:
+        """Why this entity has no such run (it syncs from the other system only), else None."""
+        source = "odoo" if direction == "export" else "xero"
+        if source in self.entity.sources:
+            return None
+        return f"nothing: {self.entity.name} syncs from {'Odoo' if source == 'xero' else 'Xero'} only"
+
     def forecast(self, direction: str, since: datetime | None = None, restart: bool = False) -> Forecast:
+        if self.one_way(direction):
+            return self._forecast(0, 0)
         if direction == "export":
             after = 0 if restart else int(self.checkpoint("export") or 0)
             records = self.odoo.with_archived().call(
@@ -212,6 +224,9 @@ class BulkSync:
 
     def export(self, since: datetime | None = None, dry_run: bool = False, restart: bool = False) -> Report:
         report = Report()
+        if self.one_way("export"):
+            report.planned.append(self.one_way("export"))
+            return report
         if not self.policy.allows("odoo"):
             report.planned.append(f"nothing: {self.entity.name} direction is {self.policy.direction}")
             return report
@@ -240,6 +255,9 @@ class BulkSync:
         """Oldest change first, so the checkpoint (the last UpdatedDateUTC done) lets a run resume;
         records of that same second come again and are found unchanged by their hash."""
         report = Report()
+        if self.one_way("import"):
+            report.planned.append(self.one_way("import"))
+            return report
         if not self.policy.allows("xero"):
             report.planned.append(f"nothing: {self.entity.name} direction is {self.policy.direction}")
             return report
@@ -299,15 +317,35 @@ class BulkSync:
             self.progress(1)
             return
         try:
-            outcome = self.translators[source].apply(event, self.run_ctx, record=record)
+            with self.leased(event):
+                outcome = self.translators[source].apply(event, self.run_ctx, record=record)
+                self.commit(outcome)
         except Exception as exc:  # noqa: BLE001 - one bad record must not stop the run
             self.refused(event, exc, (record or {}).get("Name"))
             report.refused += 1
             self.progress(1)
             return
-        self.commit(outcome)
         report.count(outcome.action)
         self.progress(1)
+
+    @contextmanager
+    def leased(self, event: Event) -> Iterator[None]:
+        """The record's lease, as a worker takes it (consumers/worker.py): a bulk run and a worker
+        applying the same record at once would both write it. A record a worker holds is waited for."""
+        holder, seconds = f"bulk-{self.connection_id}-{id(self)}", self.ctx.settings.lease_seconds
+        deadline = time.monotonic() + seconds
+        while True:
+            with self.ctx.db.session() as session:
+                if leases.acquire(session, event.record_key, holder, seconds):
+                    break
+            if time.monotonic() > deadline:
+                raise TransientError(f"{event.entity} {event.resource_id} stayed busy for {seconds:g} s")
+            time.sleep(LEASE_WAIT)
+        try:
+            yield
+        finally:
+            with self.ctx.db.session() as session:
+                leases.release(session, event.record_key, holder)
 
     def commit(self, outcome: Outcome) -> None:
         if outcome.binding is None:
