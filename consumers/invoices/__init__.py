@@ -39,6 +39,12 @@ def _translators() -> list:
     return [SyncTranslator(NAME, xero, odoo), SyncTranslator(NAME, odoo, xero)]
 
 
+def _pollers() -> list:
+    from consumers.invoices.polling import OdooInvoiceChanges, XeroInvoiceChanges
+
+    return [XeroInvoiceChanges(), OdooInvoiceChanges()]
+
+
 def _deletions() -> list:
     from bridge.polling.deletions import DeletionSpec
 
@@ -61,6 +67,7 @@ ENTITY = Entity(
     depends_on=("contact", "currency", "account", "tax_rate", "item"),
     odoo_hooks=(Hook("account.move", MOVE_TRIGGERS, ("write_date", "company_id", "move_type")),),
     translators=_translators,
+    pollers=_pollers,
     deletions=_deletions,
     bulk=_bulk,
 )

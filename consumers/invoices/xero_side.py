@@ -50,6 +50,11 @@ class XeroHandle:
     refs: DocumentRefs
 
 
+def _literal(text: str) -> str:
+    """A text inside a `where` string literal (Dynamic LINQ escapes with a backslash)."""
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
 def xero_day(value: Any) -> str | None:
     """Xero's MS-JSON date (/Date(1767225600000+0000)/) or ISO text → ISO day."""
     moment = parse_xero_updated(value) if value else None
@@ -183,25 +188,26 @@ class XeroInvoices(Side):
     def find(self, client: XeroHandle, scope: Scope, c: Document, move_id: int) -> str | None:
         """The document the bridge made for this Odoo one (its Odoo number, or the generated one of a
         draft), or for a bill the supplier's number from the same contact. Voided and deleted ones are
-        history, never a match."""
+        history, never a match. A `where` filter (xero-facts §5): /CreditNotes takes no number, status
+        or contact parameters (ACC 16.1.0), only `where`, which /Invoices takes too."""
         numbers = [n for n in (c.number if c.kind == "sale" else c.supplier_number,) if n]
         numbers.append(f"ODOO-{scope.company_id}-{move_id}")
-        params = {
-            **PRICES,
-            f"{self.kind.number_field}s": ",".join(numbers),
-            "Statuses": "DRAFT,SUBMITTED,AUTHORISED,PAID",
-        }
-        if c.kind == "purchase" and not c.contact.startswith("odoo:"):
-            params["ContactIDs"] = c.contact
-        rows = [
-            r
-            for r in client.xero.get(self.kind.collection, params).get(self.kind.collection) or []
-            if r.get("Type") == self.kind.xero_types[c.kind]
+        field = self.kind.number_field
+        clauses = [
+            "(" + " OR ".join(f'{field}=="{_literal(n)}"' for n in numbers) + ")",
+            f'Type=="{self.kind.xero_types[c.kind]}"',
+            'Status!="DELETED"',
+            'Status!="VOIDED"',
         ]
+        if c.kind == "purchase" and not c.contact.startswith("odoo:"):
+            clauses.append(f'Contact.ContactID==guid("{c.contact}")')
+        params = {**PRICES, "where": " AND ".join(clauses)}
+        rows = client.xero.get(self.kind.collection, params).get(self.kind.collection) or []
         if len(rows) > 1:
             refuse_ambiguous(
-                f"Odoo {self.kind.noun}", c.number or c.supplier_number, code=f"#{move_id}", among="Xero invoice",
-                by="number", candidates=[Candidate(r[self.kind.id_field], r.get(self.kind.number_field)) for r in rows],
+                f"Odoo {self.kind.noun}", c.number or c.supplier_number, code=f"#{move_id}",
+                among=f"Xero {self.kind.noun}", by="number",
+                candidates=[Candidate(r[self.kind.id_field], r.get(self.kind.number_field)) for r in rows],
             )  # fmt: skip
         return rows[0][self.kind.id_field] if rows else None
 

@@ -515,11 +515,14 @@ def _register_kind(router: Router, kind: Kind) -> None:
     @router.add("GET", path, family)
     def list_docs(ctx: Ctx) -> Response:
         org = ctx.org
-        ids = {i.lower() for i in csv_arg(ctx, "IDs") or []}
-        numbers = set(csv_arg(ctx, f"{kind.number}s") or [])
-        contact_ids = {i.lower() for i in csv_arg(ctx, "ContactIDs") or []}
-        statuses = set(csv_arg(ctx, "Statuses") or [])
-        term = (ctx.args.get("searchTerm") or "").lower()
+        # /Invoices takes IDs, InvoiceNumbers, ContactIDs, Statuses and searchTerm; /CreditNotes none of
+        # them, only `where` (ACC 16.1.0): Xero ignores a parameter an endpoint does not take.
+        filters = kind is INVOICE
+        ids = {i.lower() for i in csv_arg(ctx, "IDs") or []} if filters else set()
+        numbers = set(csv_arg(ctx, f"{kind.number}s") or []) if filters else set()
+        contact_ids = {i.lower() for i in csv_arg(ctx, "ContactIDs") or []} if filters else set()
+        statuses = set(csv_arg(ctx, "Statuses") or []) if filters else set()
+        term = (ctx.args.get("searchTerm") or "").lower() if filters else ""
         include_archived = ctx.args.get("includeArchived", "false").lower() == "true"
         summary = ctx.args.get("summaryOnly", "false").lower() == "true"
         paged = "page" in ctx.args
