@@ -65,6 +65,10 @@ class Kit:
     xero_create_method: str  # the method the exporter creates with (what a lost response hits)
     odoo_model: str
     odoo_load_methods: tuple[str, ...] = ("load", "create")  # how the importer creates in Odoo
+    # True when the target cannot rename or delete what the bridge wrote (Xero attachments: ACC 16.1.0
+    # has no DELETE on any …/Attachments path, a file's name is its key): a record renamed in the source
+    # is written anew under its new name, and the record of the old name stays on the target.
+    target_keeps_renamed_away: bool = False
 
     def prepare(self, world: SandboxedBridge) -> None:
         """What the entity needs of a fresh world before its records can sync (documents: mapped
