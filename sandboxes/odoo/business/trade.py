@@ -652,12 +652,28 @@ def purchase_invoice_status(env: Any, oid: int) -> str:
     return "no"
 
 
+# purchase.order state labels of the states whose lines cannot be deleted (16–18; 19 has no 'done')
+_PO_LOCKED_STATES = {"purchase": "Purchase Order", "done": "Locked"}
+
+
+def _po_line_before_unlink(env: Any, ids: list[int]) -> None:
+    """purchase_order_line.py _unlink_except_purchase_or_done (16–19): a product line of a confirmed or
+    locked order cannot be deleted (sections and notes can)."""
+    for lid in ids:
+        state = env.value("purchase.order.line", lid, "state")
+        if state in _PO_LOCKED_STATES and not env.value("purchase.order.line", lid, "display_type"):
+            raise UserError(
+                f"Cannot delete a purchase order line which is in state \u201c{_PO_LOCKED_STATES[state]}\u201d."
+            )
+
+
 register("purchase.order", prepare_create=_order_prepare("P"), before_unlink=_po_before_unlink)
 register(
     "purchase.order.line",
     prepare_create=_line_prepare("purchase.order.line"),
     after_create=_line_check("purchase.order.line"),
     after_write=_line_check("purchase.order.line"),
+    before_unlink=_po_line_before_unlink,
 )
 
 
