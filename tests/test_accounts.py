@@ -356,7 +356,9 @@ def test_the_odoo_inventory_account_is_created_in_xero_as_an_inventory_account(w
         account_id = odoo_create(world, name=name, code=code(), account_type="asset_current")
         set_inventory_account(world.runtime.db, "demo", account_id)
         poll_odoo(world)
-        assert world.wait(lambda: xero_accounts(world, Name=name))
+        # The module's tests share one tenant at Xero's real clock: its 60 calls a minute may be spent, and
+        # the export then waits for the next minute (xero-facts §2).
+        assert world.wait(lambda: xero_accounts(world, Name=name), timeout=70)
         assert xero_accounts(world, Name=name)[0]["Type"] == "INVENTORY"
     finally:
         resume_odoo_webhooks(world)
