@@ -114,6 +114,17 @@ class WebhookDispatcher:
             self.subscriptions[sub.id] = sub
         return sub
 
+    def disable(self, subscription_id: str, timeout: float = 10.0) -> Subscription:
+        """What Xero does after 24 h of failed deliveries (xero-facts §1), now: events are held from
+        here on. Returns once no delivery that began before is still running, so none carries them."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            sub = self.subscriptions[subscription_id]
+            sub.status = "DISABLED"
+            while self._busy and time.monotonic() < deadline:
+                self._cond.wait(0.05)
+        return sub
+
     def reenable(self, subscription_id: str) -> Subscription:
         """Re-runs ITR on a disabled or failed subscription (xero-facts §1); held events are kept."""
         sub = self.subscriptions[subscription_id]
@@ -240,7 +251,8 @@ class WebhookDispatcher:
             now = self.clock()
             if error is None:
                 sub.outstanding = None
-                sub.status = "OK"
+                if sub.status == "RETRY":  # a delivery never re-enables a subscription disabled meanwhile
+                    sub.status = "OK"
                 sub.first_failure_at = None
                 sub.failures = 0
                 sub.next_attempt_at = 0.0

@@ -188,3 +188,21 @@ def test_reenabled_subscription_delivers_held_events(make_sandbox, make_receiver
     assert sb.webhooks.reenable(sub.id).status == "OK"
     assert sb.wait_for_webhooks() is True
     assert [e["eventCategory"] for e in rec.events()] == ["INVOICE"]
+
+
+def test_a_subscription_disabled_while_a_delivery_is_under_way_stays_disabled(sb, api, make_receiver):
+    rec = make_receiver(sb.credentials.webhook_key)
+    sub = sb.add_webhook_subscription(rec.url)
+
+    def disabled_meanwhile(payload: dict) -> None:
+        sub.status = "DISABLED"  # as Xero's own disabling would, while this batch is on its way
+
+    sb.webhooks.on_payload = disabled_meanwhile
+    api.contact("Last Delivered")
+    sb.wait_for_webhooks()
+    sb.webhooks.on_payload = None
+    assert sub.status == "DISABLED"  # the batch's success does not switch it back on
+    api.contact("Held Back")
+    sb.wait_for_webhooks()
+    assert [e["resourceId"] for e in rec.events()] != [] and len(rec.events()) == 1
+    assert len(sub.pending) == 1  # held, as for any disabled subscription
