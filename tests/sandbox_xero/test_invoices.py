@@ -368,6 +368,16 @@ def test_item_code_fills_account_price_and_tax_from_the_item(api, customer):
     assert bill.json()["Invoices"][0]["LineItems"][0]["AccountCode"] == "310"
 
 
+def test_a_line_with_an_item_names_it_by_id_and_code(api, customer):
+    """Xero's release notes of 9 July 2021; the answer quoted in XeroAPI/Xero-Java#305."""
+    item = {"Code": "W2", "Name": "Gadget", "SalesDetails": {"UnitPrice": 5, "AccountCode": "200"}}
+    made = api.put("/Items", json={"Items": [item]}).json()["Items"][0]
+    sale = _authorised(api, customer, {"ItemCode": "W2", "Quantity": 1})
+    listed = api.get("/Invoices", params={"page": 1}).json()["Invoices"]
+    for doc in (sale, next(d for d in listed if d["InvoiceID"] == sale["InvoiceID"])):
+        assert doc["LineItems"][0]["Item"] == {"ItemID": made["ItemID"], "Code": "W2"}
+
+
 def test_batch_of_50_with_one_invalid_gives_49_ok_and_1_error(api, customer):
     bodies = [
         {

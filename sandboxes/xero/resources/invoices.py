@@ -137,6 +137,11 @@ def render(
             if unitdp == 2 and "UnitAmount" in line:
                 line["UnitAmount"] = round(line["UnitAmount"], 2)
             line.setdefault("Tracking", [])
+            # A line with an item names it: ItemID and Code (Xero's release notes of 9 July 2021; the
+            # answer quoted in XeroAPI/Xero-Java#305; LineItem.Item in ACC 16.1.0).
+            item = org.find_item(line["ItemCode"]) if line.get("ItemCode") else None
+            if item is not None:
+                line["Item"] = {"ItemID": item["ItemID"], "Code": item["Code"]}
             rendered.append(line)
         out["LineItems"] = rendered
     else:
