@@ -15,13 +15,11 @@ from bridge.broker.publisher import Outgoing
 from bridge.cli.sandboxed import SandboxedBridge
 from bridge.events import Event, now
 from bridge.polling.scheduler import Plan, Scheduler
-from bridge.services import build_services
 from bridge.store import bindings, entity_settings, mismatches
 from bridge.store.mismatches import MismatchFilter
 from consumers.accounts.bulk import AccountBulk
 from consumers.accounts.polling import OdooAccountChanges, XeroAccountChanges
 from consumers.accounts.settings import inventory_account, set_inventory_account
-from consumers.base import Context
 from tests.test_polling import pause_odoo_webhooks, started
 
 MODEL = "account.account"
@@ -398,7 +396,7 @@ def test_bulk_import_brings_the_chart_and_a_second_run_changes_nothing(world):
     names = [unique("Bulk Import") for _ in range(3)]
     for name in names:
         xero_put(world, Code=code(), Name=name, Type="EXPENSE")
-    ctx = Context(world.settings, world.runtime.db, build_services(world.settings, world.runtime.db))
+    ctx = world.context()
 
     first = AccountBulk(ctx, "demo").import_()
 
@@ -418,7 +416,7 @@ def test_bulk_export_resumes_after_its_checkpoint(world):
         ]
     finally:
         resume_odoo_webhooks(world)
-    ctx = Context(world.settings, world.runtime.db, build_services(world.settings, world.runtime.db))
+    ctx = world.context()
     run = AccountBulk(ctx, "demo")
     run.save_checkpoint("export", str(ids[0]))  # a run interrupted after the first of them
 

@@ -14,11 +14,9 @@ from bridge.cli.sandboxed import SandboxedBridge
 from bridge.events import Event
 from bridge.polling.deletions import DeletionSpec
 from bridge.polling.scheduler import Plan, Scheduler
-from bridge.services import build_services
 from bridge.store import bindings
 from consumers.bank_accounts.bulk import BankAccountBulk
 from consumers.bank_accounts.polling import OdooJournalChanges, XeroBankAccountChanges
-from consumers.base import Context
 from tests.test_accounts import xero_call
 from tests.test_polling import pause_odoo_webhooks, started
 
@@ -242,7 +240,7 @@ def test_bulk_import_and_export_bring_each_side_the_others_bank_accounts(world):
         )
     in_xero = unique("Bulk Xero Bank")
     xero_put(world, Name=in_xero, BankAccountNumber=number())
-    ctx = Context(world.settings, world.runtime.db, build_services(world.settings, world.runtime.db))
+    ctx = world.context()
 
     imported = BankAccountBulk(ctx, "demo").import_()
     exported = BankAccountBulk(ctx, "demo").export()

@@ -8,10 +8,8 @@ import pytest
 
 from bridge.cli.sandboxed import SandboxedBridge
 from bridge.errors import TransientError
-from bridge.services import build_services
 from bridge.store import bindings, mismatches
 from bridge.store.mismatches import MismatchFilter
-from consumers.base import Context
 from consumers.contacts.bulk import ContactBulk
 from sandboxes.xero.faults import Fault
 
@@ -24,7 +22,7 @@ def world(tmp_path):
 
 
 def engine(world: SandboxedBridge) -> ContactBulk:
-    ctx = Context(world.settings, world.runtime.db, build_services(world.settings, world.runtime.db))
+    ctx = world.context()
     return ContactBulk(ctx, "demo")
 
 

@@ -12,9 +12,7 @@ import pytest
 
 from bridge.cli.sandboxed import SandboxedBridge
 from bridge.polling.scheduler import Plan
-from bridge.services import build_services
 from bridge.store import bindings
-from consumers.base import Context
 from consumers.currencies import CurrencyBulk
 from consumers.currencies.polling import OdooCurrencyChanges, XeroCurrencyChanges
 from tests.support.documents import usd_organisation
@@ -58,7 +56,7 @@ def xero_poll(world: SandboxedBridge):
 
 
 def bulk(world: SandboxedBridge) -> CurrencyBulk:
-    ctx = Context(world.settings, world.runtime.db, build_services(world.settings, world.runtime.db))
+    ctx = world.context()
     return CurrencyBulk(ctx, "demo")
 
 

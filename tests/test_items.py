@@ -16,7 +16,6 @@ import pytest
 from bridge import entities
 from bridge.cli.sandboxed import SandboxedBridge
 from bridge.polling.scheduler import Plan, Scheduler
-from bridge.services import build_services
 from bridge.store import bindings, entity_settings, mismatches
 from bridge.store.mismatches import MismatchFilter
 from consumers.base import Context
@@ -122,7 +121,7 @@ def poll_xero(world: SandboxedBridge):
 
 
 def context(world: SandboxedBridge) -> Context:
-    return Context(world.settings, world.runtime.db, build_services(world.settings, world.runtime.db))
+    return world.context()
 
 
 def open_entries(world: SandboxedBridge, status: str = "open") -> list:

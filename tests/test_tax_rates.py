@@ -12,9 +12,7 @@ import pytest
 
 from bridge.cli.sandboxed import SandboxedBridge
 from bridge.polling.scheduler import Plan
-from bridge.services import build_services
 from bridge.store import bindings
-from consumers.base import Context
 from consumers.tax_rates import TaxRateBulk
 from consumers.tax_rates.canonical import Component, TaxRate, effective
 from consumers.tax_rates.odoo_side import OdooTaxes
@@ -108,7 +106,7 @@ def create_tax(world: SandboxedBridge, name: str, amount: float, use: str = "sal
 
 
 def bulk(world: SandboxedBridge) -> TaxRateBulk:
-    ctx = Context(world.settings, world.runtime.db, build_services(world.settings, world.runtime.db))
+    ctx = world.context()
     return TaxRateBulk(ctx, "demo")
 
 

@@ -133,3 +133,15 @@ def test_a_slot_held_by_a_dead_process_is_freed_after_its_timeout(governor):
         governor.acquire("t1")  # never released: the process died
     governor.clock.now += 200
     assert governor.acquire("t1")
+
+
+def test_a_wait_counted_on_a_faster_clock_is_reported_in_real_seconds(governor):
+    """A sandbox clock running 4× (SandboxedBridge's time_scale): the governor counts Xero's minute on
+    it, but the worker delays an event and a bulk run pauses on the real clock."""
+    clock = governor.clock
+    clock.scale = 4.0
+    for _ in range(10):
+        governor.release(governor.acquire("t1"), 200, {})
+    with pytest.raises(RateLimited) as limited:
+        RateGovernor(governor.db, governor.settings, clock, clock.sleep, realtime_max_wait=0).acquire("t1")
+    assert limited.value.retry_after == pytest.approx(60 / 4, abs=0.5)  # Xero's minute, in real seconds

@@ -217,6 +217,16 @@ class SandboxedBridge:
         webhook = f"{self.url}/webhooks/odoo/{self.settings.odoo_webhook_token}"
         OdooSetup(admin, webhook, bridge_uid=self.odoo.bridge_uid).run()
 
+    def context(self):
+        """What a bridge command run beside this world works with (a bulk sync, a replay): its own
+        services on the world's clock — the rate governor's bookkeeping is shared through the
+        database, so every process of one bridge must count in the same seconds."""
+        from bridge.services import build_services
+        from consumers.base import Context
+
+        services = build_services(self.settings, self.runtime.db, clock=self.clock, sleep=self.sleep)
+        return Context(self.settings, self.runtime.db, services)
+
     def start_worker(self):
         from bridge.services import build_services
         from consumers.registry import default_registry

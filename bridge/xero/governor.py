@@ -83,8 +83,11 @@ class RateGovernor:
             if permit is not None:
                 return permit
             if waited + wait > bound:
+                # retry_after in real seconds: the worker's delays and a bulk run's pauses run on the
+                # real clock, also when the governor counts on a faster one (a scaled sandbox clock)
+                real = wait / getattr(self.clock, "scale", 1.0)
                 raise RateLimited(
-                    f"Xero tenant {tenant_id} is rate limited for another {wait:.1f}s", retry_after=wait
+                    f"Xero tenant {tenant_id} is rate limited for another {real:.1f}s", retry_after=real
                 )
             step = min(wait, 1.0)
             self.sleep(step)
