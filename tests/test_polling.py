@@ -66,8 +66,8 @@ def odoo_partners(
 
 def disable_xero_webhooks(world: SandboxedBridge) -> None:
     """What Xero does after 24 h of failed deliveries: the subscription stops sending (xero-facts §1)."""
-    for subscription in world.xero.webhooks.subscriptions.values():
-        subscription.status = "DISABLED"
+    for subscription_id in list(world.xero.webhooks.subscriptions):
+        world.xero.webhooks.disable(subscription_id)
 
 
 def pause_odoo_webhooks(world: SandboxedBridge) -> None:

@@ -25,12 +25,15 @@ from bridge.polling.stamps import parse_xero_updated
 from bridge.store import bindings, connections, leases, mismatches
 from bridge.store import entity_settings as settings_store
 from bridge.store.models import Watermark, utcnow
-from bridge.xero.governor import BULK
+from bridge.xero.governor import BULK, RateLimited
 from consumers.base import Context, Outcome
 
 CHECKPOINT_SOURCE = "bulk"
 PAGE = 200
 LEASE_WAIT = 0.2  # seconds between tries for a record a worker holds
+TRIES = 3  # tries of a record failing transiently before it goes to the mismatch log
+RETRY_PAUSE = 0.5  # seconds before the second try (twice that before the third)
+PATIENCE = 300.0  # seconds a record waits out a spent Xero rate limit before it is refused
 
 
 @dataclass
@@ -317,9 +320,7 @@ class BulkSync:
             self.progress(1)
             return
         try:
-            with self.leased(event):
-                outcome = self.translators[source].apply(event, self.run_ctx, record=record)
-                self.commit(outcome)
+            outcome = self.apply_patiently(event, source, record)
         except Exception as exc:  # noqa: BLE001 - one bad record must not stop the run
             self.refused(event, exc, (record or {}).get("Name"))
             report.refused += 1
@@ -327,6 +328,29 @@ class BulkSync:
             return
         report.count(outcome.action)
         self.progress(1)
+
+    def apply_patiently(self, event: Event, source: str, record: dict | None) -> Outcome:
+        """Applies one record as a worker would over its retries: a transient failure is tried again
+        (up to TRIES times, a moment apart), and a spent Xero rate limit is waited out when it frees
+        within PATIENCE — a bulk run on a busy tenant must not refuse records a minute would let in."""
+        waited = 0.0
+        while True:
+            try:
+                with self.leased(event):
+                    outcome = self.translators[source].apply(event, self.run_ctx, record=record)
+                    self.commit(outcome)
+                return outcome
+            except RateLimited as exc:
+                wait = max(exc.retry_after or 1.0, 0.1)
+                if waited + wait > PATIENCE:
+                    raise
+                time.sleep(wait)
+                waited += wait
+            except TransientError:
+                if event.attempt + 1 >= TRIES:
+                    raise
+                time.sleep(RETRY_PAUSE * (event.attempt + 1))
+                event = event.retried()
 
     @contextmanager
     def leased(self, event: Event) -> Iterator[None]:

@@ -12,7 +12,7 @@ import time
 from dataclasses import replace
 from typing import Any
 
-from bridge.errors import NotYetVisible, PermanentError
+from bridge.errors import NotYetVisible, PermanentError, TransientError
 from bridge.events import Event
 from bridge.store import bindings, connections
 from bridge.xero.client import idempotency_key
@@ -113,7 +113,12 @@ class SyncTranslator(Translator):
 
         current_record = tgt.fetch(target_client, target_id)
         if current_record is None:
-            raise PermanentError(f"{tgt.label} {target_id} bound to {src.label} {source_id} is gone")
+            gone = f"{tgt.label} {target_id} bound to {src.label} {source_id} is gone"
+            if event.attempt == 0:
+                # Most often this is the echo of the bridge archiving this record because the target
+                # was deleted, read before that sync committed its binding: the retry recognises it.
+                raise TransientError(f"{gone}; trying again once its deletion has been synced")
+            raise PermanentError(gone)
         current = tgt.canonical(target_client, current_record)
         if current.digest() == incoming.digest():
             return self._bound(record, current_record, incoming, current.snapshot(), "unchanged", name)
@@ -330,6 +335,10 @@ class SyncTranslator(Translator):
         xero_side, odoo_side = (self.src, self.tgt) if self.src.system == "xero" else (self.tgt, self.src)
         wins = xero_wins(scope.policy, xero_side.modified(xero_record), odoo_side.modified(odoo_record))
         return "xero" if wins else "odoo"
+
+    def created(self, record: dict, written: dict, incoming: Canonical, name: str | None) -> Outcome:
+        """The outcome of a create made outside `apply` (a bulk run's batch), bound as apply binds one."""
+        return self._bound(record, written, incoming, incoming.snapshot(), "created", name)
 
     def _bound(
         self, record: dict, written: dict, incoming: Canonical, after: dict, action: str, name: str | None
