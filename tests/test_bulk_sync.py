@@ -10,6 +10,7 @@ from bridge.cli.sandboxed import SandboxedBridge
 from bridge.errors import TransientError
 from bridge.store import bindings, mismatches
 from bridge.store.mismatches import MismatchFilter
+from bridge.xero.governor import RateLimited
 from consumers.contacts.bulk import ContactBulk
 from sandboxes.xero.faults import Fault
 
@@ -117,6 +118,32 @@ def test_an_import_reads_xeros_pages_without_a_call_per_record(world):
     assert report.xero_calls == 1  # one page of up to 100
     found = world.odoo.env("admin").search("res.partner", [("name", "like", "Imported ")])
     assert len(found) == 30
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [TransientError("Odoo answered 503 Service Unavailable"), RateLimited("tenant busy", retry_after=0.3)],
+    ids=["transient", "rate-limited"],
+)
+def test_a_record_failing_for_a_moment_is_tried_again_not_refused(world, monkeypatch, failure):
+    contacts = [{"Name": f"Patient {i}", "EmailAddress": f"w{i}@import.test"} for i in range(3)]
+    assert world.xero_api("PUT", "Contacts", json={"Contacts": contacts}).status_code == 200
+    run = engine(world)
+    translator, failed = run.translators["xero"], []
+    real_apply = translator.apply
+
+    def fails_once(event, ctx, record=None):
+        if not failed:
+            failed.append(event.resource_id)
+            raise failure
+        return real_apply(event, ctx, record=record)
+
+    monkeypatch.setattr(translator, "apply", fails_once)
+    report = run.import_()
+    assert (report.created, report.refused) == (3, 0), report
+    with world.runtime.db.session() as session:
+        assert mismatches.find(session, MismatchFilter()) == []
+        assert bindings.by_xero(session, "demo", "contact", failed[0]).odoo_id
 
 
 def test_an_export_creates_the_groups_first_and_adds_each_batchs_members_in_one_call_per_group(world):
