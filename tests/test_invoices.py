@@ -14,7 +14,6 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from bridge.cli.sandboxed import SandboxedBridge
-from bridge.services import build_services
 from bridge.store import bindings, mismatches
 from bridge.store.mismatches import MismatchFilter
 from consumers.base import Context
@@ -292,6 +291,29 @@ def test_an_approved_xero_invoice_edited_in_xero_is_reset_rewritten_and_reposted
     assert move(world, bound.odoo_id)["state"] == "posted"
 
 
+def test_a_burst_of_xero_edits_to_one_draft_costs_one_fetch_and_one_write_in_odoo(world):
+    contact = xero_contact(world, "Bursting Buyer Ltd")
+    doc = put_invoice(world, {
+        "Type": "ACCREC", "Contact": {"ContactID": contact}, "Date": "2026-11-21",
+        "LineItems": [{"Description": "Often edited", "Quantity": 1, "UnitAmount": 10, "AccountCode": "200", "TaxType": "OUTPUT2"}],
+    })  # fmt: skip
+    bound = world.wait(lambda: binding_of(world, xero_id=doc["InvoiceID"]), timeout=30)
+    world.settle()
+    world.stop_workers()  # the burst queues up while no worker is looking
+    for n in range(6):
+        edit = {"InvoiceID": doc["InvoiceID"], "Reference": f"PO-{n}"}
+        response = as_user(world, "POST", f"Invoices/{doc['InvoiceID']}", json={"Invoices": [edit]})
+        assert response.status_code == 200, response.text
+    assert world.xero.wait_for_webhooks(timeout=10)
+    worker = world.start_worker()
+    world.wait(
+        lambda: sum(worker.stats.values()) >= 6, timeout=30, message=f"the six events handled: {worker.stats}"
+    )
+    world.settle()
+    assert move(world, bound.odoo_id)["ref"] == "PO-5"
+    assert worker.stats == {"updated": 1, "coalesced": 5}, worker.stats  # one fetch, one write to Odoo
+
+
 def test_resetting_an_approved_invoice_to_draft_in_odoo_is_a_mismatch_with_xeros_message(world):
     made = odoo_invoice(world, "Resetting Buyer Ltd", [("Once", 1, 10.0, "400000", "sale")])
     admin = world.odoo.env("admin")
@@ -347,7 +369,7 @@ def test_an_approved_xero_supplier_credit_note_becomes_a_posted_odoo_refund_with
 
 
 def context(world: SandboxedBridge) -> Context:
-    return Context(world.settings, world.runtime.db, build_services(world.settings, world.runtime.db))
+    return world.context()
 
 
 def without_webhooks(world: SandboxedBridge):
@@ -378,11 +400,71 @@ def test_bulk_export_sends_the_companys_invoices_and_a_second_run_changes_nothin
     assert second.created == 0 and second.updated == 0 and second.refused == first.refused, second
 
 
+def test_bulk_export_sends_new_invoices_fifty_to_a_call_after_their_new_contacts_in_one(world):
+    world.settle()
+    restore = without_webhooks(world)
+    try:
+        buyers = [partner(world, f"Batch Buyer {n} {uuid.uuid4().hex[:4]}") for n in range(3)]
+        line = {"name": "Batched", "quantity": 2, "price_unit": 5.0, "account_id": account(world, "400000"), "tax_ids": [(6, 0, [tax(world, "sale")])]}  # fmt: skip
+        made = world.odoo.env("admin").create(
+            "account.move",
+            [
+                {"move_type": "out_invoice", "partner_id": buyers[n % 3], "invoice_line_ids": [(0, 0, line)]}
+                for n in range(12)
+            ],
+        )
+    finally:
+        restore()
+    report = InvoiceBulk(context(world), "demo").export()
+    assert report.created == 12, report
+    # One POST of the three contacts (with the contact-group look-ups the contacts' export makes), one
+    # read of Xero's chart, one POST of the twelve invoices; one at a time it would be 24 or more.
+    assert report.xero_calls <= 6, report
+    contacts = {xero_doc(world, binding_of(world, odoo_id=m).xero_id)["Contact"]["ContactID"] for m in made}
+    assert contacts == {binding_of(world, odoo_id=b, entity="contact").xero_id for b in buyers}
+
+
+class Crash(BaseException):
+    """The bulk process dies (a kill, a power cut): nothing after this point runs."""
+
+
+def test_a_bulk_export_that_dies_after_xero_saved_its_batch_makes_no_document_twice(world, monkeypatch):
+    world.settle()
+    restore = without_webhooks(world)
+    try:
+        made = [
+            odoo_invoice(world, f"Crash Buyer {n}", [(f"Crash line {n}", 1, 7.0, "400000", "sale")])
+            for n in (1, 2)
+        ]
+    finally:
+        restore()
+
+    def dies(self, outcome):
+        raise Crash()
+
+    with monkeypatch.context() as patched:
+        patched.setattr(InvoiceBulk, "commit", dies)
+        with pytest.raises(Crash):
+            InvoiceBulk(context(world), "demo").export()
+    assert all(binding_of(world, odoo_id=m) is None for m in made)  # saved in Xero, never bound
+
+    InvoiceBulk(context(world), "demo").export()
+    assert not [m for m in open_entries(world) if m.source_id in map(str, made)]
+    org = world.xero.org()
+    for move_id in made:
+        bound = binding_of(world, odoo_id=move_id)
+        assert bound is not None
+        number = xero_doc(world, bound.xero_id)["InvoiceNumber"]
+        with org.lock:
+            same = [i for i in org.invoices.values() if i.get("InvoiceNumber") == number]
+        assert len(same) == 1, f"{number} is in Xero {len(same)} times"
+
+
 def test_bulk_import_brings_xero_invoices_made_before_the_bridge_listened(world):
     world.settle()
     subscription = next(iter(world.xero.webhooks.subscriptions.values()))
     contact = xero_contact(world, "Imported Buyer Ltd")
-    subscription.status = "DISABLED"  # no webhook for these: only the bulk run brings them
+    world.xero.webhooks.disable(subscription.id)  # no webhook for these: only the bulk run brings them
     try:
         docs = [
             put_invoice(

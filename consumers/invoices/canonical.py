@@ -68,7 +68,7 @@ class Totals:
     total: Decimal
 
     def __str__(self) -> str:
-        return f"subtotal {self.subtotal}, tax {self.tax}, total {self.total}"
+        return f"subtotal {self.subtotal:.2f}, tax {self.tax:.2f}, total {self.total:.2f}"  # money, as shown
 
 
 @dataclass(frozen=True)

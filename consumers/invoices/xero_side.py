@@ -281,7 +281,7 @@ class XeroInvoices(Side):
         if c.status == CANCELLED:
             return None  # a cancelled document never synced stays in Odoo only
         written = self._save(client, self.element(client, c, None, move_id, scope), key)
-        return self._to_the_cent(client, scope, c, written, key)
+        return self.to_the_cent(client, scope, c, written, key)
 
     def update(
         self, client: XeroHandle, scope: Scope, invoice_id: str, c: Document, before: Document, key: str
@@ -292,9 +292,9 @@ class XeroInvoices(Side):
         written = self._save(client, element | {self.kind.id_field: invoice_id}, key)
         if c.status == CANCELLED:
             return written
-        return self._to_the_cent(client, scope, c, written, key)
+        return self.to_the_cent(client, scope, c, written, key)
 
-    def _to_the_cent(self, client: XeroHandle, scope: Scope, c: Document, written: dict, key: str) -> dict:
+    def to_the_cent(self, client: XeroHandle, scope: Scope, c: Document, written: dict, key: str) -> dict:
         """Xero's totals are Odoo's; else, by setting, a rounding line makes them so, or it is reported."""
         got = self.canonical(client, written)
         account = rounding_account(client.refs.ctx.db, scope.connection_id)
