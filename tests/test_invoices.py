@@ -17,7 +17,7 @@ from bridge.cli.sandboxed import SandboxedBridge
 from bridge.store import bindings, mismatches
 from bridge.store.mismatches import MismatchFilter
 from consumers.base import Context
-from consumers.invoices.bulk import InvoiceBulk
+from consumers.invoices.bulk import CreditNoteBulk, InvoiceBulk
 from consumers.invoices.rounding import set_rounding_account
 from sandboxes.xero.resources.invoices import CREDIT, INVOICE, render
 from tests.support.documents import ready_for_documents
@@ -171,6 +171,16 @@ def xero_contact(world: SandboxedBridge, name: str) -> str:
     return response.json()["Contacts"][0]["ContactID"]
 
 
+def synced_xero_draft(world: SandboxedBridge, buyer: str, description: str) -> tuple[dict, object]:
+    """A Xero user's draft sales invoice of one 10.00 line, once the bridge has bound it to Odoo."""
+    contact = xero_contact(world, buyer)
+    doc = put_invoice(world, {
+        "Type": "ACCREC", "Contact": {"ContactID": contact}, "Date": "2026-11-21",
+        "LineItems": [{"Description": description, "Quantity": 1, "UnitAmount": 10, "AccountCode": "200", "TaxType": "OUTPUT2"}],
+    })  # fmt: skip
+    return doc, world.wait(lambda: binding_of(world, xero_id=doc["InvoiceID"]), timeout=30)
+
+
 # ---------------------------------------------------------------------------------- Odoo → Xero
 
 
@@ -257,12 +267,7 @@ def test_an_approved_xero_invoice_becomes_a_posted_odoo_invoice_with_equal_total
 
 
 def test_a_xero_draft_deleted_cancels_its_odoo_invoice(world):
-    contact = xero_contact(world, "Deleting Buyer Ltd")
-    doc = put_invoice(world, {
-        "Type": "ACCREC", "Contact": {"ContactID": contact}, "Date": "2026-11-21",
-        "LineItems": [{"Description": "Maybe", "Quantity": 1, "UnitAmount": 10, "AccountCode": "200", "TaxType": "OUTPUT2"}],
-    })  # fmt: skip
-    bound = world.wait(lambda: binding_of(world, xero_id=doc["InvoiceID"]), timeout=30)
+    doc, bound = synced_xero_draft(world, "Deleting Buyer Ltd", "Maybe")
     assert move(world, bound.odoo_id)["state"] == "draft"
     response = as_user(
         world,
@@ -292,12 +297,7 @@ def test_an_approved_xero_invoice_edited_in_xero_is_reset_rewritten_and_reposted
 
 
 def test_a_burst_of_xero_edits_to_one_draft_costs_one_fetch_and_one_write_in_odoo(world):
-    contact = xero_contact(world, "Bursting Buyer Ltd")
-    doc = put_invoice(world, {
-        "Type": "ACCREC", "Contact": {"ContactID": contact}, "Date": "2026-11-21",
-        "LineItems": [{"Description": "Often edited", "Quantity": 1, "UnitAmount": 10, "AccountCode": "200", "TaxType": "OUTPUT2"}],
-    })  # fmt: skip
-    bound = world.wait(lambda: binding_of(world, xero_id=doc["InvoiceID"]), timeout=30)
+    doc, bound = synced_xero_draft(world, "Bursting Buyer Ltd", "Often edited")
     world.settle()
     world.stop_workers()  # the burst queues up while no worker is looking
     for n in range(6):
@@ -422,6 +422,27 @@ def test_bulk_export_sends_new_invoices_fifty_to_a_call_after_their_new_contacts
     assert report.xero_calls <= 6, report
     contacts = {xero_doc(world, binding_of(world, odoo_id=m).xero_id)["Contact"]["ContactID"] for m in made}
     assert contacts == {binding_of(world, odoo_id=b, entity="contact").xero_id for b in buyers}
+
+
+def test_bulk_export_sends_odoos_credit_notes_posted_and_draft_in_one_call(world):
+    world.settle()
+    restore = without_webhooks(world)
+    try:
+        made = [
+            odoo_invoice(world, f"Bulk Refund {n}", [(f"Returned {n}", 1, 10.0 * n, "400000", "sale")], move_type="out_refund")
+            for n in (1, 2)
+        ]  # fmt: skip
+        world.odoo.env("admin").call("account.move", "action_post", [made[0]])
+    finally:
+        restore()
+    report = CreditNoteBulk(context(world), "demo").export()
+    assert report.created == 2 and report.refused == 0, report
+    docs = [xero_doc(world, binding_of(world, odoo_id=m, entity="credit_note").xero_id, CREDIT) for m in made]
+    assert [(d["Type"], d["Status"], d["Total"]) for d in docs] == [
+        ("ACCRECCREDIT", "AUTHORISED", 11.5),
+        ("ACCRECCREDIT", "DRAFT", 23.0),
+    ]
+    assert docs[0]["CreditNoteNumber"] == move(world, made[0])["name"]
 
 
 class Crash(BaseException):

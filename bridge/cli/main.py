@@ -312,14 +312,26 @@ def bench_ingest(seconds: float, connections: int, broker_url: str, workers: int
     show_default=True,
     help="Xero's clock speed (1 = real time: 200 changes take ~30 min)",
 )
-def bench_e2e(changes: int, time_scale: float) -> None:
+@click.option(
+    "--entity",
+    type=click.Choice(["contact", "invoice"]),
+    default="contact",
+    show_default=True,
+    help="contact: a phone changed; invoice: a draft invoice approved (posted in Odoo, AUTHORISED in Xero)",
+)
+def bench_e2e(changes: int, time_scale: float, entity: str) -> None:
     """Change made in one system → visible in the other, both ways, p50/p99, against the sandboxes."""
     import json
 
-    from bridge.cli.bench.e2e import run as run_e2e
+    if entity == "invoice":
+        from bridge.cli.bench.e2e_invoices import MAX_CHANGES as most
+        from bridge.cli.bench.e2e_invoices import run as run_e2e
+    else:
+        from bridge.cli.bench.e2e import run as run_e2e
 
-    if changes > 2000:
-        raise click.BadParameter("at most 2000 changes", param_hint="--changes")
+        most = 2000
+    if changes > most:
+        raise click.BadParameter(f"at most {most} changes", param_hint="--changes")
     click.echo(json.dumps(run_e2e(changes, time_scale, echo=click.echo)))
 
 
@@ -330,11 +342,14 @@ def bench_e2e(changes: int, time_scale: float) -> None:
 )
 @click.option("--time-scale", default=5.0, show_default=True, help="Xero's clock speed (1 = real time)")
 @click.option(
-    "--entity", type=click.Choice(["contact", "item", "account"]), default="contact", show_default=True
+    "--entity",
+    type=click.Choice(["contact", "item", "account", "invoice"]),
+    default="contact",
+    show_default=True,
 )
 def bench_sync(records: int, compare_with: int, time_scale: float, entity: str) -> None:
-    """Export N contacts (items, accounts) Odoo → Xero under Xero's limits: calls per record,
-    records/min, peak memory."""
+    """Export N contacts (items, accounts, invoices of 5 lines for new customers and products) Odoo →
+    Xero under Xero's limits: calls per record (dependencies included), records/min, peak memory."""
     import json
 
     from bridge.cli.bench.sync import run as run_sync

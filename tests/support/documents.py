@@ -5,8 +5,7 @@ Odoo's 15 % sale / purchase taxes ⇄ OUTPUT2 / INPUT2."""
 
 from __future__ import annotations
 
-import dataclasses
-
+from bridge.cli.bench import documents as bench_documents
 from bridge.cli.sandboxed import SandboxedBridge
 from bridge.store import bindings
 
@@ -16,11 +15,7 @@ TAXES = (("OUTPUT2", "sale"), ("INPUT2", "purchase"))
 
 def usd_organisation(world: SandboxedBridge) -> None:
     """The Xero organisation as one whose base currency is USD, like the Odoo company's."""
-    org = world.xero.org()
-    with org.lock:
-        org.tenant = dataclasses.replace(org.tenant, base_currency="USD")
-        org.currencies.clear()
-        org.currencies["USD"] = {"Code": "USD", "Description": "United States Dollar"}
+    bench_documents.usd_organisation(world.xero)
 
 
 def ready_for_documents(world: SandboxedBridge) -> SandboxedBridge:

@@ -13,6 +13,8 @@ import statistics
 import threading
 import time
 import uuid
+from collections.abc import Callable
+from typing import Any
 
 # One change each way costs Xero 5 calls: Xero→Odoo the user's write + the bridge's read;
 # Odoo→Xero the bridge's read + write + its read of the echo webhook.
@@ -25,45 +27,83 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 class Watcher:
-    """Records when each pending change became visible. One read of each side per round (every 10 ms):
-    the sandboxes are in this process, and a read per pending change would starve their servers."""
+    """Records when each pending change became visible. One read of both sides per round (every 10 ms):
+    the sandboxes are in this process, and a read per pending change would starve their servers.
+    `read(keys)` returns the round's snapshot of the pending changes (their keys); each change's
+    `arrived` test looks for itself in it."""
 
-    def __init__(self, odoo_phones, xero_phones):
-        self.odoo_phones = odoo_phones  # () -> {name: phone}
-        self.xero_phones = xero_phones  # () -> {name: set of phones}
-        self.pending: dict[str, tuple[float, str, str, str]] = {}
+    def __init__(self, read: Callable[[list[str]], Any]):
+        self.read = read
+        self.pending: dict[str, tuple[float, str, Callable[[Any], bool]]] = {}
         self.latencies: dict[str, list[float]] = {"xero_to_odoo": [], "odoo_to_xero": []}
         self.lock = threading.Lock()
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
         self.thread.start()
 
-    def expect(self, key: str, direction: str, name: str, phone: str) -> None:
+    def expect(self, key: str, direction: str, arrived: Callable[[Any], bool]) -> None:
         with self.lock:
-            self.pending[key] = (time.monotonic(), direction, name, phone)
+            self.pending[key] = (time.monotonic(), direction, arrived)
+
+    def drain(self, timeout: float) -> int:
+        """Waits up to `timeout` s for the pending changes; how many never arrived."""
+        deadline = time.monotonic() + timeout
+        while self.pending and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return len(self.pending)
 
     def _run(self) -> None:
         while not self.stop.is_set():
             with self.lock:
                 items = list(self.pending.items())
             if items:
-                odoo, xero = self.odoo_phones(), self.xero_phones()
+                snapshot = self.read([key for key, _ in items])
                 now = time.monotonic()
-                for key, (started, direction, name, phone) in items:
-                    seen = (
-                        odoo.get(name) == phone
-                        if direction == "xero_to_odoo"
-                        else phone in xero.get(name, ())
-                    )
-                    if seen:
+                for key, (started, direction, arrived) in items:
+                    if arrived(snapshot):
                         with self.lock:
                             self.pending.pop(key, None)
                             self.latencies[direction].append((now - started) * 1000)
             time.sleep(0.01)
 
 
+def pace(world, calls_per_pair: float, time_scale: float) -> float:  # noqa: ANN001 - a SandboxedBridge
+    """Real seconds between two changes (one per direction) so that both directions together spend
+    80 % of the tenant's minute budget (60 Xero calls a scaled minute)."""
+    return 60.0 / (world.xero.limits.per_minute * 0.8) * calls_per_pair / time_scale / 2
+
+
+def figures(
+    bench: str, latencies: dict[str, list[float]], lost: int, time_scale: float, violations: list | None
+) -> dict:
+    """The bench's JSON line: p50/p99 both ways together and per direction, in ms. `violations`: the
+    Xero client mistakes found, None when the Xero sandbox could not validate."""
+    both = latencies["xero_to_odoo"] + latencies["odoo_to_xero"]
+    out = {"bench": bench, "p50_ms": round(statistics.median(both), 1) if both else None,
+           "p99_ms": round(_percentile(both, 0.99), 1) if both else None, "changes": len(both)}  # fmt: skip
+    for direction, values in latencies.items():
+        out[f"{direction}_p50_ms"] = round(statistics.median(values), 1) if values else None
+        out[f"{direction}_p99_ms"] = round(_percentile(values, 0.99), 1) if values else None
+    out.update(
+        {"not_visible_after_60s": lost, "scaled_clock": time_scale != 1.0, "time_scale": time_scale,
+         "xero_spec_violations": len(violations) if violations is not None else None}
+    )  # fmt: skip
+    return out
+
+
+def outcomes(world, echo) -> list[str]:  # noqa: ANN001 - a SandboxedBridge
+    """Prints the workers' outcomes and the bridge's Xero spec mistakes (up to ten); returns them all."""
+    from bridge.cli.sandboxed import xero_client_mistakes
+
+    echo(f"worker outcomes: {world.stats()}")
+    violations = xero_client_mistakes(world.xero)
+    for violation in violations[:10]:
+        echo(f"Xero OpenAPI violation: {violation}")
+    return violations
+
+
 def run(changes: int, time_scale: float, echo=print) -> dict:
-    from bridge.cli.sandboxed import SandboxedBridge, xero_client_mistakes
+    from bridge.cli.sandboxed import SandboxedBridge
 
     world = SandboxedBridge(time_scale=time_scale, port=0).start()
     if world.xero.validator is None:
@@ -83,12 +123,10 @@ def run(changes: int, time_scale: float, echo=print) -> dict:
                 if str(c.get("Name", "")).startswith("E2E Odoo")
             }
 
-    watcher = Watcher(odoo_phones, xero_phones)
+    watcher = Watcher(lambda keys: (odoo_phones(), xero_phones()))
     try:
         contacts = 10
-        # Real-time budget: 60 Xero calls a (scaled) minute for both directions together.
-        # 80 % of the tenant's minute budget, real seconds between two changes (one per direction)
-        interval = 60.0 / (world.xero.limits.per_minute * 0.8) * XERO_CALLS_PER_PAIR / time_scale / 2
+        interval = pace(world, XERO_CALLS_PER_PAIR, time_scale)
         # pairs to edit: created in Xero (→ Odoo) and created in Odoo (→ Xero)
         xero_ids, odoo_ids = [], []
         for i in range(contacts):
@@ -135,34 +173,25 @@ def run(changes: int, time_scale: float, echo=print) -> dict:
             phone = f"+64 9 {uuid.uuid4().int % 10_000_000:07d}"
             name = f"E2E Xero {i:02d}"
             element = {"ContactID": xero_ids[i], "Phones": [{"PhoneType": "DEFAULT", "PhoneNumber": phone}]}
-            watcher.expect(f"x{n}", "xero_to_odoo", name, phone)
+            watcher.expect(
+                f"x{n}", "xero_to_odoo", lambda seen, name=name, phone=phone: seen[0].get(name) == phone
+            )
             world.xero_api("POST", f"Contacts/{xero_ids[i]}", json={"Contacts": [element]})
             time.sleep(interval)
             phone = f"+64 4 {uuid.uuid4().int % 10_000_000:07d}"
-            watcher.expect(f"o{n}", "odoo_to_xero", f"E2E Odoo {i:02d}", phone)
+            name = f"E2E Odoo {i:02d}"
+            watcher.expect(
+                f"o{n}", "odoo_to_xero", lambda seen, name=name, phone=phone: phone in seen[1].get(name, ())
+            )
             odoo.write("res.partner", odoo_ids[i], {"phone": phone})
             time.sleep(interval)
             if (n + 1) % 50 == 0:
                 echo(f"  {n + 1}/{changes} changes each way, {time.monotonic() - started:.0f} s")
-        deadline = time.monotonic() + 60
-        while watcher.pending and time.monotonic() < deadline:
-            time.sleep(0.05)
-        lost = len(watcher.pending)
-        echo(f"worker outcomes: {world.stats()}")
-        violations = xero_client_mistakes(world.xero)
-        for violation in violations[:10]:
-            echo(f"Xero OpenAPI violation: {violation}")
+        lost = watcher.drain(60)
+        violations = outcomes(world, echo)
     finally:
         watcher.stop.set()
         world.stop()
-    both = watcher.latencies["xero_to_odoo"] + watcher.latencies["odoo_to_xero"]
-    figures = {"bench": "e2e", "p50_ms": round(statistics.median(both), 1) if both else None,
-               "p99_ms": round(_percentile(both, 0.99), 1) if both else None, "changes": len(both)}  # fmt: skip
-    for direction, values in watcher.latencies.items():
-        figures[f"{direction}_p50_ms"] = round(statistics.median(values), 1) if values else None
-        figures[f"{direction}_p99_ms"] = round(_percentile(values, 0.99), 1) if values else None
-    figures.update(
-        {"not_visible_after_60s": lost, "scaled_clock": time_scale != 1.0, "time_scale": time_scale,
-         "xero_spec_violations": len(violations) if world.xero.validator is not None else None}
-    )  # fmt: skip
-    return figures
+    return figures(
+        "e2e", watcher.latencies, lost, time_scale, violations if world.xero.validator is not None else None
+    )

@@ -1,6 +1,7 @@
-"""`bridge bench sync`: export N contacts (or products, or accounts) from the Odoo sandbox to the Xero sandbox with Xero's real
-limits (60 calls a minute per tenant), and report Xero calls per record, records per minute against
-the 3,000-a-minute ceiling (60 calls x 50 records), and the exporting process's peak memory.
+"""`bridge bench sync`: export N contacts (or products, accounts, invoices) from the Odoo sandbox to
+the Xero sandbox with Xero's real limits (60 calls a minute per tenant), and report Xero calls per
+record, records per minute against the 3,000-a-minute ceiling (60 calls x 50 records), and the
+exporting process's peak memory.
 
 The sandboxes run in a process of their own, so the memory figure is the bridge's alone; each size
 is exported by a fresh process, so "memory flat from 1,000 to 10,000" compares like with like.
@@ -19,6 +20,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from bridge.cli.bench.documents import usd_organisation
 
 REPO = Path(__file__).resolve().parents[3]
 CEILING_PER_MINUTE = 60 * 50
@@ -44,7 +47,79 @@ ENTITIES = {
 }
 
 
-def _serve_sandboxes(scale: float, ready, stop) -> None:
+# Invoices: 5 product lines each, for one new customer in ten, from a catalogue of 25 new products.
+INVOICE_LINES, INVOICES_PER_CUSTOMER, PRODUCTS = 5, 10, 25
+
+
+def _invoices(admin, records: int) -> None:
+    """What the invoice export starts from: new customers and products, and `records` draft customer
+    invoices as an accountant would type them (product lines, the 15 % sales tax)."""
+    customers = admin.call(
+        "res.partner",
+        "create",
+        [
+            {"name": f"Bench Customer {i:05d}", "email": f"c{i}@bench.test", "is_company": True}
+            for i in range(max(1, records // INVOICES_PER_CUSTOMER))
+        ],
+    )
+    products = admin.call(
+        "product.product",
+        "create",
+        [
+            {"name": f"Bench Part {i:03d}", "default_code": f"PART-{i:03d}", "list_price": 5 + i}
+            for i in range(PRODUCTS)
+        ],
+    )
+    (income,) = admin.call("account.account", "search", [("code", "=", "400000")], limit=1)
+    (tax,) = admin.call(
+        "account.tax", "search", [("type_tax_use", "=", "sale"), ("amount", "=", 15.0)], limit=1
+    )
+    for start in range(0, records, 200):
+        admin.call(
+            "account.move",
+            "create",
+            [
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": customers[i % len(customers)],
+                    "invoice_date": "2026-11-20",
+                    "invoice_line_ids": [
+                        (
+                            0,
+                            0,
+                            {
+                                "product_id": products[(i + n) % PRODUCTS],
+                                "name": f"Part {(i + n) % PRODUCTS}",
+                                "quantity": 1 + n,
+                                "price_unit": 5 + (i + n) % PRODUCTS + 0.25 * n,
+                                "account_id": income,
+                                "tax_ids": [(6, 0, [tax])],
+                            },
+                        )  # fmt: skip
+                        for n in range(INVOICE_LINES)
+                    ],
+                }
+                for i in range(start, min(records, start + 200))
+            ],
+        )
+
+
+def _map_accounts_and_taxes(db, xero_client, admin, connection_id: str) -> None:
+    """As `bridge mapping` would: Odoo's 400000 ⇄ Xero's sales account 200, the 15 % sales tax ⇄
+    OUTPUT2 (before the measured run; its calls are not the export's)."""
+    from bridge.store import bindings
+
+    (account,) = admin.call("account.account", "search", [("code", "=", "400000")], limit=1)
+    (tax,) = admin.call(
+        "account.tax", "search", [("type_tax_use", "=", "sale"), ("amount", "=", 15.0)], limit=1
+    )
+    (sales,) = xero_client.get("Accounts", {"where": 'Code=="200"'})["Accounts"]
+    with db.session() as session:
+        bindings.bind(session, connection_id, "account", xero_id=sales["AccountID"], odoo_id=account)
+        bindings.bind(session, connection_id, "tax_rate", xero_id="OUTPUT2", odoo_id=tax)
+
+
+def _serve_sandboxes(scale: float, ready, stop, entity: str = "contact") -> None:
     """Child process: both sandboxes, until told to stop; then the Xero sandbox's spec violations."""
     import logging
 
@@ -57,6 +132,8 @@ def _serve_sandboxes(scale: float, ready, stop) -> None:
     clock = ShiftedClock(scale=scale)
     xero = XeroSandbox(auto_approve=True, clock=clock, spec_dir=default_xero_spec_dir())
     xero.start()
+    if entity == "invoice":
+        usd_organisation(xero)
     odoo = OdooSandbox(version=17)
     odoo.start()
     ready.put(
@@ -90,7 +167,7 @@ def export_once(records: int, scale: float, entity: str = "contact") -> dict:
 
     context = multiprocessing.get_context("spawn")
     ready, stop = context.Queue(), context.Event()
-    server = context.Process(target=_serve_sandboxes, args=(scale, ready, stop), daemon=True)
+    server = context.Process(target=_serve_sandboxes, args=(scale, ready, stop, entity), daemon=True)
     server.start()
     info = ready.get(timeout=60)
     try:
@@ -101,8 +178,6 @@ def export_once(records: int, scale: float, entity: str = "contact") -> dict:
         from bridge.store import Database, connections
         from bridge.xero.oauth import XeroConnector
         from consumers.base import Context
-
-        model, make_row = ENTITIES[entity]
 
         home = tempfile.mkdtemp(prefix="bridge-bench-sync-")
         xero, odoo = info["xero"], info["odoo"]
@@ -152,9 +227,14 @@ def export_once(records: int, scale: float, entity: str = "contact") -> dict:
         admin = OdooClient.connect(
             OdooSettings(url=odoo["url"], db=odoo["db"], username=odoo["login"], api_key=odoo["api_key"])
         )
-        for start in range(0, records, 1000):
-            rows = [make_row(i) for i in range(start, min(records, start + 1000))]
-            admin.call(model, "create", rows)  # as a person importing them would: plain creates
+        if entity == "invoice":
+            _invoices(admin, records)
+            _map_accounts_and_taxes(db, services["xero"].for_connection("bench"), admin, "bench")
+        else:
+            model, make_row = ENTITIES[entity]
+            for start in range(0, records, 1000):
+                rows = [make_row(i) for i in range(start, min(records, start + 1000))]
+                admin.call(model, "create", rows)  # as a person importing them would: plain creates
         engine = entity_named(entity).bulk(Context(settings, db, services), "bench")
         forecast = engine.forecast("export")
         started_xero, started_real = clock(), time.monotonic()
