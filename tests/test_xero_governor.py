@@ -7,6 +7,7 @@ import pytest
 from bridge.config import XeroSettings
 from bridge.store import Database
 from bridge.xero.governor import BULK, REALTIME, RateGovernor, RateLimited
+from consumers.framework.bulk import PATIENCE
 
 
 class FakeClock:
@@ -123,8 +124,9 @@ def test_bulk_stops_when_the_day_budget_is_down_to_the_real_time_reserve(governo
     permit = governor.acquire("t1")
     governor.release(permit, 200, {"X-DayLimit-Remaining": "15"})  # reserve is 20% of 100
     impatient = RateGovernor(governor.db, governor.settings, governor.clock, governor.clock.sleep, max_wait=1)
-    with pytest.raises(RateLimited):
+    with pytest.raises(RateLimited) as limited:
         impatient.acquire("t1", BULK)
+    assert limited.value.retry_after > PATIENCE  # a bulk run refuses the record instead of waiting
     assert impatient.acquire("t1", REALTIME)
 
 

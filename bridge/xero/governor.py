@@ -35,6 +35,9 @@ from bridge.store.upsert import insert_for
 REALTIME, BULK = "realtime", "bulk"
 MINUTE = 60.0
 SLOT_TIMEOUT = 120.0  # a call still "in flight" after this was made by a process that died
+# What a bulk call is told to wait once the day's budget is down to the real-time reserve: longer than
+# any bulk run waits (its records are refused, replayable, rather than each waiting minutes in vain).
+DAY_RESERVED_WAIT = 3600.0
 
 
 class RateLimited(TransientError):
@@ -111,7 +114,7 @@ class RateGovernor:
                 return None, rate.blocked_until - now
             reserve = self.settings.day_limit * (1 - self.settings.bulk_share)
             if priority == BULK and rate.day_remaining is not None and rate.day_remaining <= reserve:
-                return None, self.max_wait + 1  # the rest of the day is kept for real-time events
+                return None, DAY_RESERVED_WAIT  # the rest of the day is kept for real-time events
             session.execute(
                 delete(XeroCall).where(XeroCall.tenant_id == tenant_id, XeroCall.started_at <= now - MINUTE)
             )
