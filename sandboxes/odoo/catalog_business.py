@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from .computes import order_line_tax_field
 from .fields import (
@@ -296,6 +297,15 @@ def account_move(v: int) -> ModelDef:
         f["invoice_currency_rate"] = Float("Currency Rate", compute=lambda env, m, i: env.move_factor(i))
     else:
         f["to_check"] = Boolean(default=False)
+    # 17/18 account_move.py _auto_init: CREATE UNIQUE INDEX account_move_unique_name ON account_move(name,
+    # journal_id) WHERE (state = 'posted' AND name != '/'), its message from _sql_constraints unique_name
+    # (19: models.UniqueIndex _unique_name). 16 has a Python constraint instead (business/account.py).
+    cols = ("name", "journal_id")
+    index: dict[str, Any] = {
+        "unique": [cols],
+        "sql_constraints": {cols: ("unique_name", "Another entry with the same name already exists.")},
+        "unique_where": {cols: lambda row: row.get("state") == "posted" and row.get("name") != "/"},
+    }
     return make_model(
         "account.move",
         "Journal Entry",
@@ -304,6 +314,7 @@ def account_move(v: int) -> ModelDef:
         company_field="company_id",
         read_group="account.group_account_invoice",
         write_group="account.group_account_invoice",
+        **(index if v >= 17 else {}),
     )
 
 

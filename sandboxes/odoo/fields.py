@@ -143,6 +143,8 @@ class ModelDef:
     # tuples: columns -> (key, message); the database name is ``<table>_<key>``. A ``unique`` entry
     # without one is a plain unique index, reported with PostgreSQL's own text.
     sql_constraints: dict[tuple[str, ...], tuple[str, str]] = field(default_factory=dict)
+    # Partial unique indexes (``CREATE UNIQUE INDEX … WHERE …``): columns -> the rows the index covers.
+    unique_where: dict[tuple[str, ...], Callable[[dict[str, Any]], bool]] = field(default_factory=dict)
     manual: bool = False
     transient: bool = False
     # Lines whose parent has stored totals: changing a line recomputes the parent, which bumps its

@@ -204,10 +204,8 @@ class Env(ComputeMixin):
         active_test = self.context.get("active_test", True)
         has_active = "active" in self.mdef(comodel).fields
         out = []
-        for cid in self.txn.ids(comodel):
+        for cid in self.txn.referring(comodel, f.inverse, rid):
             row = self.txn.get(comodel, cid)
-            if row.get(f.inverse) != rid:  # type: ignore[union-attr]
-                continue
             if active_test and has_active and row.get("active") is False:  # type: ignore[union-attr]
                 continue
             if f.row_filter is None or f.row_filter(row):  # type: ignore[arg-type]
@@ -614,11 +612,19 @@ class Env(ComputeMixin):
         mdef = self.mdef(model)
         row = self.txn.get(model, rid)
         for cols in mdef.unique:
+            where = mdef.unique_where.get(cols)  # a partial index covers only these rows
+            if where is not None and not where(row):  # type: ignore[arg-type]
+                continue
             key = tuple(_key(row.get(c)) for c in cols)  # type: ignore[union-attr]
             if any(k in (False, None) for k in key):
                 continue
             for other in self.txn.ids(model):
-                if other != rid and tuple(_key(self.txn.get(model, other).get(c)) for c in cols) == key:  # type: ignore[union-attr]
+                theirs = self.txn.get(model, other)
+                if (
+                    other != rid
+                    and (where is None or where(theirs))  # type: ignore[arg-type]
+                    and tuple(_key(theirs.get(c)) for c in cols) == key  # type: ignore[union-attr]
+                ):
                     raise unique_violation(mdef, cols, key)
 
     def _touch_parents(self, model: str, ids: list[int]) -> None:

@@ -3,8 +3,9 @@
 Each transaction sees a snapshot of the committed rows taken when it starts (REPEATABLE READ, as Odoo
 uses), keeps its own writes in an overlay and publishes them atomically on commit. Updating a row
 locks it until the transaction ends; a second writer waits, then fails with SerializationFailure if
-the first committed, which is what PostgreSQL does to the second writer of a row. Sequences are not
-transactional (ids are never reused).
+the first committed, which is what PostgreSQL does to the second writer of a row. A transaction can
+also hold an entry of a unique index (``claim_unique``): a second claimant of the same key waits for it,
+as PostgreSQL's second inserter does. Sequences are not transactional (ids are never reused).
 """
 
 from __future__ import annotations
@@ -48,8 +49,9 @@ class Database:
         self._seq: dict[str, int] = {}
         self._lock = threading.RLock()
         self._lock_released = threading.Condition(self._lock)
-        self.row_locks: dict[tuple[str, int], Transaction] = {}  # row → transaction that updated it
-        self.lock_wait_timeout = 30.0  # seconds a writer waits for another transaction's row lock
+        # row (model, id) or unique index entry (model, columns, key) → transaction that holds it
+        self.row_locks: dict[tuple, Transaction] = {}
+        self.lock_wait_timeout = 30.0  # seconds a writer waits for another transaction's lock
         self.commit_hooks: list[Callable[[Transaction], None]] = []  # fault injection at commit time
 
     def next_id(self, model: str) -> int:
@@ -79,7 +81,8 @@ class Transaction:
         self.closed = False
         self.data: dict[str, Any] = {}  # per-transaction scratch (e.g. webhooks sent)
         self.thread = threading.current_thread()
-        self._locked: set[tuple[str, int]] = set()
+        self._locked: set[tuple] = set()
+        self._referring: dict[tuple[str, str], dict[Any, list[int]]] = {}
 
     # -- reads -------------------------------------------------------------------------------------
     def get(self, model: str, rid: int) -> Row | None:
@@ -98,6 +101,25 @@ class Transaction:
             if self.get(model, rid) is not None:
                 yield rid
 
+    def referring(self, model: str, field: str, rid: int) -> list[int]:
+        """The ids of ``model`` rows whose ``field`` is ``rid`` (a one2many's inverse), sorted, as this
+        transaction sees them. The snapshot's rows are indexed once per transaction (they never change
+        under it: a commit replaces rows, it does not edit them); this transaction's own rows are
+        checked one by one. A full scan per read made reading an invoice's lines O(all lines)."""
+        index = self._referring.get((model, field))
+        if index is None:
+            index = {}
+            for cid, row in self.snapshot.get(model, {}).items():
+                index.setdefault(row.get(field), []).append(cid)
+            self._referring[(model, field)] = index
+        candidates = set(index.get(rid, ())) | set(self.overlay.get(model, {}))
+        found = []
+        for cid in sorted(candidates):
+            row = self.get(model, cid)
+            if row is not None and row.get(field) == rid:
+                found.append(cid)
+        return found
+
     # -- writes ------------------------------------------------------------------------------------
     def put(self, model: str, rid: int, row: Row) -> None:
         self._lock_row(model, rid)
@@ -115,26 +137,64 @@ class Transaction:
         if key in self._locked or rid not in self.snapshot.get(model, {}):
             return  # already ours, or a row this transaction created
         db = self.db
-        deadline = time.monotonic() + db.lock_wait_timeout
         with db._lock_released:
-            while True:
-                holder = db.row_locks.get(key)
-                if holder is None or holder.closed:
-                    break
-                if holder.thread is self.thread:
-                    # the holder can never finish while this thread waits: a deadlock
-                    raise LockNotAvailable(
-                        f"deadlock: row {model}({rid}) is locked by this thread's other transaction"
-                    )
-                remaining = deadline - time.monotonic()
-                if remaining <= 0 or not db._lock_released.wait(remaining):
-                    raise LockNotAvailable(
-                        f'could not obtain lock on row in relation "{model.replace(".", "_")}"'
-                    )
-            db.row_locks[key] = self
-            self._locked.add(key)
+            self._wait_and_hold(
+                key,
+                f"deadlock: row {model}({rid}) is locked by this thread's other transaction",
+                f'could not obtain lock on row in relation "{model.replace(".", "_")}"',
+            )
             if db.tables.get(model, {}).get(rid) is not self.snapshot[model].get(rid):
                 raise SerializationFailure()  # committed by someone else since our snapshot
+
+    def claim_unique(self, model: str, cols: tuple[str, ...], key: tuple, rid: int) -> bool:
+        """Whether row ``rid`` may take ``key`` in the model's unique index on ``cols``, decided as
+        PostgreSQL's unique check does when the row is written (nbtinsert.c ``_bt_check_unique``): a key
+        another open transaction has written waits for that transaction to end, and the check sees the
+        latest committed rows (and ours), not our snapshot. On True the entry is held until we end; a
+        caller taking a value from a sequence tries the next one on False (sequence_mixin.py)."""
+        entry = (model, cols, key)
+        db = self.db
+        with db._lock_released:
+            fresh = entry not in self._locked
+            if fresh:
+                self._wait_and_hold(
+                    entry,
+                    f"deadlock: {key} in {model}{cols} is being written by this thread's other transaction",
+                    f'could not obtain lock on an entry of a unique index of "{model.replace(".", "_")}"',
+                )
+            where = db.registry[model].unique_where.get(cols)
+            over = self.overlay.get(model, {})
+            committed = db.tables.get(model, {})
+            for other in set(committed) | set(over):
+                row = over[other] if other in over else committed[other]
+                if (
+                    other != rid
+                    and row is not None
+                    and (where is None or where(row))
+                    and tuple(_key(row.get(c)) for c in cols) == key
+                ):
+                    if fresh:  # taken: nothing of ours to hold there
+                        self._locked.discard(entry)
+                        del db.row_locks[entry]
+                        db._lock_released.notify_all()
+                    return False
+        return True
+
+    def _wait_and_hold(self, key: tuple, deadlock: str, timeout: str) -> None:
+        """Wait (``db._lock_released`` held) until no other open transaction holds ``key``, then hold it."""
+        db = self.db
+        deadline = time.monotonic() + db.lock_wait_timeout
+        while True:
+            holder = db.row_locks.get(key)
+            if holder is None or holder.closed:
+                break
+            if holder.thread is self.thread:
+                raise LockNotAvailable(deadlock)  # the holder can never finish while this thread waits
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not db._lock_released.wait(remaining):
+                raise LockNotAvailable(timeout)
+        db.row_locks[key] = self
+        self._locked.add(key)
 
     def _release(self) -> None:
         db = self.db
@@ -199,9 +259,12 @@ class Transaction:
             committed = self.db.tables[model]
             for cols in mdef.unique:
                 seen: dict[tuple, int] = {}
+                where = mdef.unique_where.get(cols)  # a partial index covers only these rows
                 merged = {rid: r for rid, r in committed.items() if rid not in rows}
                 merged.update({rid: r for rid, r in rows.items() if r is not None})
                 for rid, row in merged.items():
+                    if where is not None and not where(row):
+                        continue
                     key = tuple(_key(row.get(c)) for c in cols)
                     if any(k in (False, None) for k in key):
                         continue  # NULLs are distinct in a unique index

@@ -413,7 +413,33 @@ def _check_duplicate_supplier_reference(env: Any, mid: int) -> None:
             )
 
 
+def _check_unique_sequence_number(env: Any, ids: list[int]) -> None:
+    """16 account_move.py _check_unique_sequence_number (@api.constrains('name', 'journal_id', 'state');
+    17+ have the unique index account_move_unique_name instead, see the catalog): a posted move's name
+    is unique among the posted moves of its journal and type. A query in the transaction's snapshot, so
+    it cannot see a concurrent posting (see next_move_name)."""
+    su = env.sudo()
+    clashes = []
+    for mid in ids:
+        row = su.txn.get(MOVE, mid)
+        if row is None or row["state"] != "posted":
+            continue
+        key = (row["name"], row["journal_id"], row["move_type"])
+        for other in su.txn.ids(MOVE):
+            theirs = su.txn.get(MOVE, other)
+            same = (theirs["name"], theirs["journal_id"], theirs["move_type"]) == key
+            if other != mid and theirs["state"] == "posted" and same:
+                clashes.append(theirs["name"])
+    if clashes:
+        raise ValidationError(
+            "Posted journal entry must have an unique sequence number per company.\n"
+            f"Problematic numbers: {', '.join(clashes)}\n"
+        )
+
+
 def _move_after_create(env: Any, ids: list[int]) -> None:
+    if env.db.version <= 16:
+        _check_unique_sequence_number(env, ids)
     for mid in ids:
         _check_journal_move_type(env, mid)
         _sync_date(env, mid)
@@ -423,6 +449,8 @@ def _move_after_create(env: Any, ids: list[int]) -> None:
 
 
 def _move_after_write(env: Any, ids: list[int], vals: dict) -> None:
+    if env.db.version <= 16 and {"name", "journal_id", "state"} & vals.keys():
+        _check_unique_sequence_number(env, [mid for mid in ids if env.txn.exists(MOVE, mid)])
     for mid in ids:
         if not env.txn.exists(MOVE, mid):
             continue
@@ -743,19 +771,54 @@ register("account.partial.reconcile", before_unlink=_partial_before_unlink)
 SEQ_PREFIX = {"out_refund": "R", "in_refund": "R"}
 
 
-def next_move_name(env: Any, journal: int, move_type: str, date: Any, payment: bool = False) -> str:
+def next_move_name(
+    env: Any, journal: int, move_type: str, date: Any, payment: bool = False, *, move: int
+) -> str:
+    """The next number of ``journal``: <kind><code>/<year>/<5 digits>, one above the highest this
+    transaction sees in the journal (sequence_mixin.py _set_next_sequence, simplified;
+    account_move.py _get_last_sequence_domain: ``journal_id = …``, ``id != self``) for ``move``, and as
+    safe against concurrent postings in that journal as each version is:
+
+    - 16 (S16 sequence_mixin.py _get_last_sequence(lock=True)): ``UPDATE … SET write_date = write_date``
+      on the row holding the last number (the relaxed query's row in a new period), so a concurrent
+      poster waits for it, then gets a SerializationFailure that the RPC retry loop absorbs
+      (odoo/service/model.py ``retrying``) and ends with the next number. The first number of a journal
+      has no row to lock, and 16 has no unique index (only _check_unique_sequence_number, which sees
+      its own snapshot): two concurrent first postings both get it, as in Odoo 16.
+    - 17 (S17 _set_next_sequence: the name is written in a savepoint; UniqueViolation → next number)
+      and 18/19 (_locked_increment, the same loop): the unique index account_move_unique_name makes
+      the second poster wait for the first one's transaction, then take the next free number in the
+      same call, with no error and no retry.
+    """
     code = env.value("account.journal", journal, "code")
-    prefix = f"{'P' if payment else SEQ_PREFIX.get(move_type, '')}{code}/{date.year}/"
-    last = 0
-    for mid in env.txn.ids(MOVE):
-        name = env.txn.get(MOVE, mid)["name"] or ""
-        if name.startswith(prefix) and name[len(prefix) :].isdigit():
-            last = max(last, int(name[len(prefix) :]))
-    for pid in env.txn.ids("account.payment"):
-        name = env.txn.get("account.payment", pid).get("name") or ""
-        if name.startswith(prefix) and name[len(prefix) :].isdigit():
-            last = max(last, int(name[len(prefix) :]))
-    return f"{prefix}{last + 1:05d}"
+    kind = f"{'P' if payment else SEQ_PREFIX.get(move_type, '')}{code}/"
+    prefix = f"{kind}{date.year}/"
+    last, last_id = 0, None
+    numbered: dict[int, str] = {}  # the journal's moves numbered in this kind (16's relaxed query)
+    for model in (MOVE, "account.payment"):
+        for rid in env.txn.ids(model):
+            row = env.txn.get(model, rid)
+            name = row.get("name") or ""
+            if (model == MOVE and rid == move) or row.get("journal_id") != journal:
+                continue
+            if model == MOVE and name.startswith(kind) and name != "/":
+                numbered[rid] = name
+            if name.startswith(prefix) and name[len(prefix) :].isdigit() and int(name[len(prefix) :]) > last:
+                last = int(name[len(prefix) :])
+                if model == MOVE:  # 18+ payments carry their own names (no row to lock: 16 only)
+                    last_id = rid
+    if env.db.version <= 16:
+        if last_id is None and numbered:  # relaxed: the last prefix used in the journal, its highest number
+            latest = _sequence_prefix(numbered[max(numbered)])
+            same = [rid for rid, name in numbered.items() if _sequence_prefix(name) == latest]
+            last_id = max(same, key=lambda rid: _sequence_number(numbered[rid]))
+        if last_id is not None:
+            env.txn.put(MOVE, last_id, dict(env.txn.get(MOVE, last_id)))  # the row lock, nothing changed
+        return f"{prefix}{last + 1:05d}"
+    seq = last + 1
+    while not env.txn.claim_unique(MOVE, ("name", "journal_id"), (f"{prefix}{seq:05d}", journal), move):
+        seq += 1
+    return f"{prefix}{seq:05d}"
 
 
 def _check_postable_invoice(env: Any, mid: int) -> None:
@@ -893,7 +956,7 @@ def _post_one(env: Any, mid: int) -> None:
     if su.value(MOVE, mid, "name") in ("/", False):
         is_payment = bool(rec.payment_of_move(su, mid)) if env.db.version <= 17 else False
         vals["name"] = next_move_name(
-            su, su.value(MOVE, mid, "journal_id"), mtype, su.value(MOVE, mid, "date"), is_payment
+            su, su.value(MOVE, mid, "journal_id"), mtype, su.value(MOVE, mid, "date"), is_payment, move=mid
         )
     env.with_context(_posting=True).write(MOVE, [mid], vals)
     # 17 write(): a posted move must not fall in a locked period (sale documents are moved at most to
@@ -1124,7 +1187,6 @@ def payment_action_post(env: Any, ids: list[int]) -> bool:
                 "date",
             )
         }
-        name = next_move_name(su, journal, "entry", su.value("account.payment", pid, "date"), payment=True)
         move = su.create(
             "account.move",
             [
@@ -1138,6 +1200,8 @@ def payment_action_post(env: Any, ids: list[int]) -> bool:
             ],
         )[0]
         post_moves(su, [move], soft=False)
+        date = su.value("account.payment", pid, "date")
+        name = next_move_name(su, journal, "entry", date, payment=True, move=move)
         su.write_raw("account.move", move, {"name": name})
         env.write("account.payment", [pid], {"state": "in_process", "move_id": move, "name": name})
         su.write_raw(
