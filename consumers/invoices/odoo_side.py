@@ -85,6 +85,58 @@ class OdooHandle:
             self._currencies[currency_id] = row.get("name") or ""
         return self._currencies[currency_id]
 
+    @staticmethod
+    def header_refers(partner: int | None, currency_id: int | None) -> list[tuple[str, Any]]:
+        """The records a document's header refers to: its contact and its currency."""
+        refers: list[tuple[str, Any]] = [("contact", partner)] if partner else []
+        if currency_id:
+            refers.append(("currency", currency_id))
+        return refers
+
+    def document_lines(
+        self, record: dict, *, title: str, noun: str, quantity: str = "quantity", taxes: str = "tax_ids"
+    ) -> tuple[tuple[Line, ...], str, list[tuple[str, Any]]]:
+        """A document's lines (record["_lines"]) as Xero takes them, the amounts basis they share, and
+        the taxes, accounts and items they refer to — for invoices, quotes and purchase orders alike.
+        `title` names the document in a refusal, `noun` its kind ("a Xero quote is …"); `quantity` and
+        `taxes` are the line model's field names."""
+        lines, included, refers = [], set(), []
+        for row in record["_lines"]:
+            tax_ids = row.get(taxes) or []
+            if len(tax_ids) > 1:
+                raise PermanentError(
+                    f"a line of {title} ({row.get('name')!r}) has {len(tax_ids)} taxes: Xero takes one tax "
+                    "rate per line (use a group tax, bound to a Xero tax rate with components)"
+                )
+            account, product = _id(row.get("account_id")), _id(row.get("product_id"))
+            if tax_ids:
+                included.add(bool(self.tax(tax_ids[0]).get("price_include")))
+                refers.append(("tax_rate", tax_ids[0]))
+            if account:
+                refers.append(("account", account))
+            if product:
+                refers.append(("item", product))
+            lines.append(
+                Line(
+                    description=text(row.get("name")),
+                    quantity=amount(row.get(quantity)),
+                    unit_price=amount(row.get("price_unit")),
+                    discount=amount(row.get("discount")),
+                    account=self.refs.xero_account_code(account),
+                    tax=self.refs.xero_tax_type(tax_ids[0]) if tax_ids else None,
+                    item=self.refs.item_code(record["_products"].get(product), self.company_id)
+                    if product
+                    else None,
+                )
+            )
+        if len(included) > 1:
+            raise PermanentError(
+                f"{title} mixes taxes that include the price with taxes that do not: "
+                f"a Xero {noun} is tax-inclusive or tax-exclusive as a whole"
+            )
+        amounts = (INCLUSIVE if included.pop() else EXCLUSIVE) if included else NO_TAX
+        return tuple(lines), amounts, refers
+
     def tax_for(self, tax_id: int, inclusive: bool) -> int:
         """The bound Odoo tax, or its twin with the other price-included flag when the document's
         amounts need it (Xero sets inclusive per document, Odoo per tax)."""
@@ -172,43 +224,10 @@ class OdooInvoices(Side):
         kind = self.kind.kind_of_move(record.get("move_type")) or "sale"
         partner = _id(record.get("commercial_partner_id")) or _id(record.get("partner_id"))
         currency_id = _id(record.get("currency_id"))
-        dependencies: list[tuple[str, Any]] = [("contact", partner)] if partner else []
-        if currency_id:
-            dependencies.append(("currency", currency_id))
-        lines, included = [], set()
-        for row in record["_lines"]:
-            taxes = row.get("tax_ids") or []
-            if len(taxes) > 1:
-                raise PermanentError(
-                    f"a line of {self.name(record) or record['id']} ({row.get('name')!r}) has {len(taxes)} taxes: "
-                    "Xero takes one tax rate per line (use a group tax, bound to a Xero tax rate with components)"
-                )
-            account, product = _id(row.get("account_id")), _id(row.get("product_id"))
-            if taxes:
-                included.add(bool(client.tax(taxes[0]).get("price_include")))
-                dependencies.append(("tax_rate", taxes[0]))
-            if account:
-                dependencies.append(("account", account))
-            if product:
-                dependencies.append(("item", product))
-            lines.append(
-                Line(
-                    description=text(row.get("name")),
-                    quantity=amount(row.get("quantity")),
-                    unit_price=amount(row.get("price_unit")),
-                    discount=amount(row.get("discount")),
-                    account=refs.xero_account_code(account),
-                    tax=refs.xero_tax_type(taxes[0]) if taxes else None,
-                    item=refs.item_code(record["_products"].get(product), client.company_id)
-                    if product
-                    else None,
-                )
-            )
-        if len(included) > 1:
-            raise PermanentError(
-                f"{self.name(record) or record['id']} mixes taxes that include the price with taxes that do not: "
-                "a Xero document is tax-inclusive or tax-exclusive as a whole"
-            )
+        lines, amounts, refers = client.document_lines(
+            record, title=str(self.name(record) or record["id"]), noun="document"
+        )
+        dependencies = client.header_refers(partner, currency_id) + refers
         record[DEPENDENCIES] = dependencies
         name = record.get("name")
         number = name if name and name != "/" else generated_number(client.company_id, record["id"])
@@ -219,8 +238,8 @@ class OdooInvoices(Side):
             date=text(record.get("invoice_date")),
             due_date=text(record.get("invoice_date_due")),
             currency=client.currency_code(currency_id),
-            amounts=(INCLUSIVE if included.pop() else EXCLUSIVE) if included else NO_TAX,
-            lines=tuple(lines),
+            amounts=amounts,
+            lines=lines,
             reference=text(record.get("ref")) if kind == "sale" else None,
             number=number if kind == "sale" else None,
             supplier_number=text(record.get("ref")) if kind == "purchase" else None,

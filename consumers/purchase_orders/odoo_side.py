@@ -17,7 +17,7 @@ from bridge.odoo.client import xmlid_name
 from consumers.framework.matching import Candidate, refuse_ambiguous
 from consumers.framework.scope import Scope
 from consumers.framework.sides import Side
-from consumers.invoices.canonical import EXCLUSIVE, INCLUSIVE, NO_TAX, Line, Totals, amount, text
+from consumers.invoices.canonical import INCLUSIVE, NO_TAX, Totals, amount, text
 from consumers.invoices.odoo_side import OdooHandle
 from consumers.invoices.refs import DocumentRefs
 from consumers.invoices.rounding import check_totals
@@ -113,40 +113,14 @@ class OdooPurchaseOrders(Side):
         refs = client.refs
         partner = record["_partner"]
         currency_id = _id(record.get("currency_id"))
-        dependencies: list[tuple[str, Any]] = [("contact", partner)] if partner else []
-        if currency_id:
-            dependencies.append(("currency", currency_id))
-        lines, included = [], set()
-        for row in record["_lines"]:
-            taxes = row.get(client.tax_field) or []
-            if len(taxes) > 1:
-                raise PermanentError(
-                    f"a line of {record.get('name')} ({row.get('name')!r}) has {len(taxes)} taxes: Xero takes "
-                    "one tax rate per line (use a group tax, bound to a Xero tax rate with components)"
-                )
-            product = _id(row.get("product_id"))
-            if taxes:
-                included.add(bool(client.tax(taxes[0]).get("price_include")))
-                dependencies.append(("tax_rate", taxes[0]))
-            if product:
-                dependencies.append(("item", product))
-            lines.append(
-                Line(
-                    description=text(row.get("name")),
-                    quantity=amount(row.get("product_qty")),
-                    unit_price=amount(row.get("price_unit")),
-                    discount=amount(row.get("discount")),
-                    tax=refs.xero_tax_type(taxes[0]) if taxes else None,
-                    item=refs.item_code(record["_products"].get(product), client.company_id)
-                    if product
-                    else None,
-                )
-            )
-        if len(included) > 1:
-            raise PermanentError(
-                f"{record.get('name')} mixes taxes that include the price with taxes that do not: "
-                "a Xero purchase order is tax-inclusive or tax-exclusive as a whole"
-            )
+        lines, amounts, refers = client.document_lines(
+            record,
+            title=str(record.get("name")),
+            noun="purchase order",
+            quantity="product_qty",
+            taxes=client.tax_field,
+        )
+        dependencies = client.header_refers(partner, currency_id) + refers
         record[DEPENDENCIES] = dependencies
         # The order's date_planned is the earliest of its lines' (17 purchase_order.py _compute_date_planned).
         planned = [str(row["date_planned"]) for row in record["_lines"] if row.get("date_planned")]
@@ -156,8 +130,8 @@ class OdooPurchaseOrders(Side):
             date=_day(record.get("date_order")),
             delivery_date=_day(record.get("date_planned") or min(planned, default=None)),
             currency=client.currency_code(currency_id),
-            amounts=(INCLUSIVE if included.pop() else EXCLUSIVE) if included else NO_TAX,
-            lines=tuple(lines),
+            amounts=amounts,
+            lines=lines,
             reference=text(record.get("partner_ref")),
             number=text(record.get("name")),
             totals=Totals(

@@ -27,7 +27,6 @@ from consumers.quotes.canonical import (
     CANCELLED,
     CONFIRMED,
     DRAFT,
-    EXCLUSIVE,
     FROM_ODOO_STATE,
     INCLUSIVE,
     NO_TAX,
@@ -131,40 +130,14 @@ class OdooQuotes(Side):
         refs = client.refs
         partner = record.get("_partner")
         currency_id = _id(record.get("currency_id"))
-        dependencies: list[tuple[str, Any]] = [("contact", partner)] if partner else []
-        if currency_id:
-            dependencies.append(("currency", currency_id))
-        lines, included = [], set()
-        for row in record["_lines"]:
-            taxes = row.get(client.tax_field) or []
-            if len(taxes) > 1:
-                raise PermanentError(
-                    f"a line of {record.get('name')} ({row.get('name')!r}) has {len(taxes)} taxes: Xero takes "
-                    "one tax rate per line (use a group tax, bound to a Xero tax rate with components)"
-                )
-            product = _id(row.get("product_id"))
-            if taxes:
-                included.add(bool(client.tax(taxes[0]).get("price_include")))
-                dependencies.append(("tax_rate", taxes[0]))
-            if product:
-                dependencies.append(("item", product))
-            lines.append(
-                Line(
-                    description=text(row.get("name")),
-                    quantity=amount(row.get("product_uom_qty")),
-                    unit_price=amount(row.get("price_unit")),
-                    discount=amount(row.get("discount")),
-                    tax=refs.xero_tax_type(taxes[0]) if taxes else None,
-                    item=refs.item_code(record["_products"].get(product), client.company_id)
-                    if product
-                    else None,
-                )
-            )
-        if len(included) > 1:
-            raise PermanentError(
-                f"{record.get('name')} mixes taxes that include the price with taxes that do not: "
-                "a Xero quote is tax-inclusive or tax-exclusive as a whole"
-            )
+        lines, amounts, refers = client.document_lines(
+            record,
+            title=str(record.get("name")),
+            noun="quote",
+            quantity="product_uom_qty",
+            taxes=client.tax_field,
+        )
+        dependencies = client.header_refers(partner, currency_id) + refers
         record[DEPENDENCIES] = dependencies
         status = FROM_ODOO_STATE.get(record.get("state"), DRAFT)
         day = (text(record.get("date_order")) or "")[:10] or None
@@ -172,12 +145,12 @@ class OdooQuotes(Side):
             contact=refs.xero_contact(partner) or "",
             status=status,
             currency=client.currency_code(currency_id),
-            amounts=(INCLUSIVE if included.pop() else EXCLUSIVE) if included else NO_TAX,
+            amounts=amounts,
             date=day if status in QUOTATION else None,
             expiry_date=text(record.get("validity_date")),
             reference=text(record.get("client_order_ref")),
             terms=html_text(record.get("note")),
-            lines=tuple(lines),
+            lines=lines,
             number=text(record.get("name")),
             issued=day,
             totals=Totals(
