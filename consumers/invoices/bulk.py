@@ -25,7 +25,7 @@ from consumers.framework.bulk import PAGE, BulkSync, Report
 from consumers.framework.dependencies import ensure_dependencies
 from consumers.framework.scope import Scope, intend, scope_of
 from consumers.invoices.canonical import CANCELLED, CREDIT_NOTES, INVOICES, Document, Kind
-from consumers.invoices.odoo_side import LINE, MOVE
+from consumers.invoices.odoo_side import LINE, MOVE, _id
 from consumers.invoices.xero_side import PRICES
 
 BATCH_SIZE = 50  # documents per POST (Xero's advice for batches, xero-facts §5)
@@ -224,12 +224,6 @@ class InvoiceBulk(BulkSync):
             else:
                 report.created += 1
             self.progress(1)
-
-
-def _id(value: Any) -> int | None:
-    if isinstance(value, (list, tuple)):
-        return value[0] if value else None
-    return value or None
 
 
 class CreditNoteBulk(InvoiceBulk):
